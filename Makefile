@@ -1,0 +1,37 @@
+# Large-guest support for QEMU on AMD hosts: a patch series against QEMU
+# 10.2.2 and the tooling that applies, builds, tests and demonstrates it.
+# Each target is a few lines calling one script in scripts/; see README.md.
+
+.PHONY: all deps fetch tree export build check check-bisect demo clean
+
+all: build
+
+deps:
+	scripts/deps.sh
+
+fetch:
+	scripts/fetch.sh
+
+tree: fetch
+	scripts/tree.sh
+
+export:
+	scripts/export.sh
+
+build: tree
+	scripts/build.sh
+
+# The README's test command: installs what it needs, builds, tests.
+check: deps
+	$(MAKE) build
+	tests/check.sh
+
+check-bisect: deps tree
+	scripts/check-bisect.sh
+
+demo: deps
+	$(MAKE) build
+	scripts/demo.sh
+
+clean:
+	rm -rf build

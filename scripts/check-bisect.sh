@@ -1,0 +1,29 @@
+#!/bin/sh
+# Build the series one patch at a time and run the quick checks after each,
+# so that every patch is shown to build and pass on its own (bisectability).
+# Uses a second git tree (build/bisect) beside build/series so the main
+# tree and its build stay untouched; ccache keeps each step incremental.
+set -eu
+. "$(dirname "$0")/common.sh"
+
+BISECT=$BUILD/bisect/qemu
+BISECT_OBJ=$BUILD/bisect/obj
+[ -d "$TREE/.git" ] || die "no tree at ${TREE#$TOP/}; run 'make tree' first"
+
+if [ ! -d "$BISECT/.git" ]; then
+    mkdir -p "$BUILD/bisect"
+    git clone -q "$TREE" "$BISECT"
+fi
+git -C "$BISECT" fetch -q "$TREE" main
+n=0
+for c in $(git -C "$TREE" rev-list --reverse upstream..main); do
+    n=$((n + 1))
+    subj=$(git -C "$TREE" log -1 --format=%s "$c")
+    echo "== patch $n: $subj"
+    git -C "$BISECT" checkout -q --detach "$c"
+    "$TOP/scripts/build.sh" "$BISECT" "$BISECT_OBJ" > "$BUILD/bisect/build-$n.log" 2>&1 ||
+        { tail -20 "$BUILD/bisect/build-$n.log"; die "patch $n ($subj) does not build"; }
+    SERIES_TREE=$BISECT SERIES_OBJ=$BISECT_OBJ "$TOP/tests/check.sh" --quick ||
+        die "patch $n ($subj) fails the quick checks"
+done
+echo "check-bisect: all $n patches build and pass the quick checks"

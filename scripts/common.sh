@@ -1,0 +1,24 @@
+# Shared settings of the tooling scripts; sourced, not run.
+# shellcheck shell=sh
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+QEMU_VERSION=10.2.2
+TARBALL_NAME=qemu_${QEMU_VERSION}+ds.orig.tar.xz
+BUILD=$TOP/build
+UPSTREAM=$BUILD/upstream         # pristine extracted tarball (fetch)
+# check-bisect points the test scripts at its own tree with these two.
+TREE=${SERIES_TREE:-$BUILD/series/qemu}  # git tree: upstream + a commit per patch
+OBJ=${SERIES_OBJ:-$BUILD/series/obj}     # build directory of the series
+STOCK=$BUILD/stock/qemu          # pristine copy for the ABI comparison
+STOCK_OBJ=$BUILD/stock/obj
+PATCHES=$TOP/patches
+
+# Keep a user's git configuration from shaping anything we generate.
+GIT_CONFIG_NOSYSTEM=1
+GIT_CONFIG_GLOBAL=/dev/null
+export GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL
+
+die() {
+    echo "$(basename "$0"): error: $*" >&2
+    exit 1
+}

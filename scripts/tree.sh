@@ -1,0 +1,46 @@
+#!/bin/sh
+# Make build/qemu a git tree: one commit of pristine upstream (tagged
+# 'upstream'), then one commit per patch of patches/series, applied with
+# 'git am'.  An existing tree is reset and re-applied in place, so files that
+# did not change keep their timestamps and the next build stays incremental.
+set -eu
+. "$(dirname "$0")/common.sh"
+
+"$TOP/scripts/fetch.sh"
+
+# The import commit is the same everywhere: fixed identity and date.
+export GIT_AUTHOR_NAME="QEMU upstream" GIT_AUTHOR_EMAIL="qemu-devel@nongnu.org"
+export GIT_COMMITTER_NAME="large-guests tooling" GIT_COMMITTER_EMAIL="tooling@localhost"
+export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
+
+if [ ! -d "$TREE/.git" ]; then
+    rm -rf "$TREE"
+    mkdir -p "$TREE"
+    (cd "$UPSTREAM" && tar -cf - --exclude=./.sha256 .) | tar -xf - -C "$TREE"
+    git -C "$TREE" init -q -b main
+    git -C "$TREE" add -A -f .
+    git -C "$TREE" commit -q -m "Import QEMU $QEMU_VERSION ($TARBALL_NAME)"
+    git -C "$TREE" tag upstream
+else
+    [ -z "$(git -C "$TREE" status --porcelain)" ] ||
+        die "${TREE#$TOP/} has uncommitted changes; commit them and run 'make export', or discard them"
+    if [ "${FORCE:-0}" != 1 ]; then
+        tmp=$(mktemp -d)
+        trap 'rm -rf "$tmp"' EXIT
+        "$TOP/scripts/export.sh" --to "$tmp" >/dev/null
+        diff -r -q -x series "$tmp" "$PATCHES" >/dev/null 2>&1 ||
+            die "${TREE#$TOP/} has commits that differ from patches/; run 'make export' first, or 'make tree FORCE=1' to discard them"
+    fi
+    git -C "$TREE" checkout -q -B main upstream
+fi
+
+unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE
+n=0
+for p in $(grep -v '^#' "$PATCHES/series" 2>/dev/null || true); do
+    if ! git -C "$TREE" am -q --no-3way "$PATCHES/$p" >/dev/null 2>&1; then
+        git -C "$TREE" am --abort 2>/dev/null || true
+        die "patch $p does not apply on top of the patches before it (see: cd ${TREE#$TOP/} && git am $PATCHES/$p)"
+    fi
+    n=$((n + 1))
+done
+echo "tree: ${TREE#$TOP/} is upstream $QEMU_VERSION plus $n patches"

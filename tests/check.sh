@@ -1,0 +1,98 @@
+#!/bin/sh
+# The project's test command (make check; .ci/run calls it through make).
+# Runs, in order: the series checks (export round trip, checkpatch), QEMU's
+# own tests that cover what the series touches (tests/qemu-tests.txt), and
+# the project's own tests (tests/project/*.sh).  Every test's output goes to
+# build/test-logs/NAME.log; the last line is 'N passed, N failed'.
+#
+# --quick (check-bisect, after each patch): only QEMU's tests, and only those
+# whose program exists at that point of the series.
+set -u
+quick=0
+[ "${1:-}" = --quick ] && quick=1
+. "$(dirname "$0")/../scripts/common.sh"
+
+QEMU=$OBJ/qemu-system-x86_64
+LOGS=$BUILD/test-logs
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+passed=0
+failed=0
+failures=
+
+if [ -e /dev/kvm ] && [ -w /dev/kvm ]; then
+    echo "check: /dev/kvm is usable: KVM tests run, the rest under qtest/TCG"
+else
+    echo "check: no usable /dev/kvm: tests run under the qtest accelerator and TCG"
+fi
+
+# run NAME SECONDS COMMAND...: one test, counted once.
+run() {
+    name=$1 limit=$2
+    shift 2
+    log=$LOGS/$(echo "$name" | tr '/ ' '__').log
+    t0=$(date +%s.%N)
+    timeout -k 10 "$limit" "$@" > "$log" 2>&1
+    rc=$?
+    t=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+    if [ $rc = 0 ]; then
+        passed=$((passed + 1))
+        printf 'PASS %-60s %6.1fs\n' "$name" "$t"
+    else
+        failed=$((failed + 1))
+        failures="$failures $name"
+        [ $rc = 124 ] && echo "timed out after ${limit}s" >> "$log"
+        printf 'FAIL %-60s %6.1fs (exit %d, log: %s)\n' "$name" "$t" "$rc" "${log#$TOP/}"
+        tail -n 15 "$log" | sed 's/^/    | /'
+    fi
+}
+
+# --- The series itself ---------------------------------------------------
+series_checks() {
+roundtrip() {
+    tmp=$(mktemp -d) || return 1
+    "$TOP/scripts/export.sh" --to "$tmp" &&
+        diff -r "$PATCHES" "$tmp"
+    rc=$?
+    rm -rf "$tmp"
+    return $rc
+}
+run series/export-round-trip 120 roundtrip
+
+checkpatch() {
+    out=$(cd "$PATCHES" && perl "$TREE/scripts/checkpatch.pl" --no-signoff "$1" 2>&1)
+    echo "$out"
+    ! echo "$out" | grep -q '^ERROR'
+}
+for p in $(grep -v '^#' "$PATCHES/series"); do
+    run "checkpatch/${p%.patch}" 120 checkpatch "$p"
+done
+}
+[ $quick = 1 ] || series_checks
+
+# --- QEMU's own tests, from the built tree ----------------------------------
+# Each line of tests/qemu-tests.txt: SECONDS PROGRAM [ARGS...], run from the
+# source tree (bios-tables-test reads tests/data/acpi relative to it).
+qemu_test() {
+    (cd "$TREE" && QTEST_QEMU_BINARY=$QEMU "$@")
+}
+while read -r limit prog args; do
+    case "$limit" in ''|'#'*) continue ;; esac
+    [ $quick = 1 ] && [ ! -x "$OBJ/$prog" ] && continue
+    name=$(echo "$prog${args:+ $args}" | sed 's|^tests/||; s| -p /x86_64/| |; s| |:|g')
+    # shellcheck disable=SC2086
+    run "qemu/$name" "$limit" qemu_test "$OBJ/$prog" --tap -k $args
+done < "$TOP/tests/qemu-tests.txt"
+
+# --- The project's own tests --------------------------------------------------
+for t in "$TOP"/tests/project/*.sh; do
+    [ $quick = 0 ] && [ -e "$t" ] || continue
+    n=$(basename "$t" .sh)
+    run "project/$n" 600 env QEMU="$QEMU" TOP="$TOP" sh "$t"
+done
+
+if [ -n "$failures" ]; then
+    echo "failed:$failures"
+fi
+echo "$passed passed, $failed failed" | tee "$LOGS/summary"
+[ "$failed" = 0 ]
