@@ -2,7 +2,7 @@
 # 10.2.2 and the tooling that applies, builds, tests and demonstrates it.
 # Each target is a few lines calling one script in scripts/; see README.md.
 
-.PHONY: all deps fetch tree export build check check-bisect demo clean
+.PHONY: all deps fetch tree export build stock check check-abi check-bisect demo clean
 
 all: build
 
@@ -21,9 +21,18 @@ export:
 build: tree
 	scripts/build.sh
 
+# Stock 10.2.2, same configure flags, for the guest ABI comparison.
+stock: fetch
+	scripts/stock.sh
+
+# The guest ABI guard alone (make check runs it too).
+check-abi: deps
+	$(MAKE) build stock
+	tests/abi/check-abi.sh
+
 # The README's test command: installs what it needs, builds, tests.
 check: deps
-	$(MAKE) build
+	$(MAKE) build stock
 	tests/check.sh
 
 check-bisect: deps tree

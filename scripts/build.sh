@@ -2,7 +2,10 @@
 # Configure (once) and build qemu-system-x86_64 plus the test programs that
 # 'make check' runs, from a source tree into a build directory.
 #
-#   build.sh [SRC OBJ]    defaults: build/qemu build/obj
+#   build.sh [SRC OBJ [TARGET...]]
+#
+# SRC and OBJ default to the series tree and its build directory; TARGETs to
+# the emulator and the test programs named in tests/qemu-tests.txt.
 #
 # Only x86_64-softmmu and the features the tests need are configured.  The
 # Debian tarball has no firmware blobs: firmware comes from Debian's seabios,
@@ -15,17 +18,19 @@ set -eu
 
 src=${1:-$TREE}
 obj=${2:-$OBJ}
+[ $# -gt 2 ] && shift 2 || set --
 [ -x "$src/configure" ] || die "no QEMU source at $src; run 'make tree' first"
 
 CONFIGURE_FLAGS="--target-list=x86_64-softmmu --without-default-features
  --enable-tcg --enable-kvm --enable-slirp --enable-trace-backends=log
- --disable-docs --disable-rust --disable-download --disable-install-blobs
+ --enable-werror --disable-docs --disable-rust --disable-download
+ --disable-install-blobs
  --python=/usr/bin/python3
  --firmwarepath=/usr/share/seabios:/usr/lib/ipxe/qemu:/usr/share/qemu"
 
 # The emulator, and the QEMU test programs that tests/check.sh runs.
-BUILD_TARGETS="qemu-system-x86_64
- $(awk '$1 ~ /^[0-9]+$/ { print $2 }' "$TOP/tests/qemu-tests.txt" | sort -u)"
+BUILD_TARGETS=${*:-"qemu-system-x86_64
+ $(awk '$1 ~ /^[0-9]+$/ { print $2 }' "$TOP/tests/qemu-tests.txt" | sort -u)"}
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 # Stock and series trees sit at the same depth, so with BASEDIR and
@@ -58,3 +63,10 @@ for t in $BUILD_TARGETS; do
     ninja -C "$obj" -t query "$t" >/dev/null 2>&1 && targets="$targets $t"
 done
 ninja -C "$obj" -j"$jobs" $targets
+
+# A QEMU run from its build directory relocates the firmware path into
+# qemu-bundle/: point those places at Debian's firmware packages.
+for d in $(echo "$CONFIGURE_FLAGS" | sed -n 's/.*--firmwarepath=\([^ ]*\).*/\1/p' | tr : ' '); do
+    mkdir -p "$obj/qemu-bundle$(dirname "$d")"
+    ln -sfn "$d" "$obj/qemu-bundle$d"
+done
