@@ -2,7 +2,7 @@
 # 10.2.2 and the tooling that applies, builds, tests and demonstrates it.
 # Each target is a few lines calling one script in scripts/; see README.md.
 
-.PHONY: all deps fetch tree export build stock check check-abi check-bisect demo clean
+.PHONY: all deps fetch tree export build stock guest check check-abi check-bisect demo clean
 
 all: build
 
@@ -25,6 +25,10 @@ build: tree
 stock: fetch
 	scripts/stock.sh
 
+# The small Linux guest (Debian kernel, busybox initramfs) of guest tests.
+guest:
+	scripts/guest-image.sh
+
 # The guest ABI guard alone (make check runs it too).
 check-abi: deps
 	$(MAKE) build stock
@@ -32,7 +36,7 @@ check-abi: deps
 
 # The README's test command: installs what it needs, builds, tests.
 check: deps
-	$(MAKE) build stock
+	$(MAKE) build stock guest
 	tests/check.sh
 
 check-bisect: deps tree

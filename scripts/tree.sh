@@ -24,12 +24,19 @@ if [ ! -d "$TREE/.git" ]; then
 else
     [ -z "$(git -C "$TREE" status --porcelain)" ] ||
         die "${TREE#$TOP/} has uncommitted changes; commit them and run 'make export', or discard them"
-    if [ "${FORCE:-0}" != 1 ]; then
-        tmp=$(mktemp -d)
-        trap 'rm -rf "$tmp"' EXIT
-        "$TOP/scripts/export.sh" --to "$tmp" >/dev/null
-        diff -r -q -x series "$tmp" "$PATCHES" >/dev/null 2>&1 ||
-            die "${TREE#$TOP/} has commits that differ from patches/; run 'make export' first, or 'make tree FORCE=1' to discard them"
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    "$TOP/scripts/export.sh" --to "$tmp" >/dev/null
+    if diff -r -q "$tmp" "$PATCHES" >/dev/null 2>&1; then
+        # Already the series: leave the files (and the build) alone.
+        echo "tree: ${TREE#$TOP/} is up to date with patches/"
+        exit 0
+    fi
+    # patches/ changed.  Re-applying is safe over what tree.sh made last
+    # time; commits made in the tree since then would be lost.
+    if [ "${FORCE:-0}" != 1 ] &&
+       [ "$(cat "$TREE/.git/lg-applied" 2>/dev/null)" != "$(git -C "$TREE" rev-parse HEAD)" ]; then
+        die "${TREE#$TOP/} has commits that are not in patches/; run 'make export' first, or 'make tree FORCE=1' to discard them"
     fi
     git -C "$TREE" checkout -q -B main upstream
 fi
@@ -43,4 +50,6 @@ for p in $(grep -v '^#' "$PATCHES/series" 2>/dev/null || true); do
     fi
     n=$((n + 1))
 done
+# Remember what tree.sh itself made: re-applying over it loses nothing.
+git -C "$TREE" rev-parse HEAD > "$TREE/.git/lg-applied"
 echo "tree: ${TREE#$TOP/} is upstream $QEMU_VERSION plus $n patches"

@@ -106,10 +106,13 @@ while read -r limit prog args; do
 done < "$TOP/tests/qemu-tests.txt"
 
 # --- The project's own tests --------------------------------------------------
-for t in "$TOP"/tests/project/*.sh; do
+# Each gets QEMU (the series), STOCK_QEMU (stock 10.2.2) and TOP.
+for t in "$TOP"/tests/project/*.sh "$TOP"/tests/project/*.py; do
     [ $quick = 0 ] && [ -e "$t" ] || continue
-    n=$(basename "$t" .sh)
-    run "project/$n" 600 env QEMU="$QEMU" TOP="$TOP" sh "$t"
+    n=$(basename "$t"); n=${n%.*}
+    case "$t" in *.py) interp=python3 ;; *) interp=sh ;; esac
+    run "project/$n" 600 env QEMU="$QEMU" STOCK_QEMU="$STOCK_OBJ/qemu-system-x86_64" \
+        TOP="$TOP" "$interp" "$t"
 done
 
 # --- The guest ABI guard: stock 10.2.2 against the series -------------------
