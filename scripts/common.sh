@@ -1,7 +1,8 @@
 # Shared settings of the tooling scripts; sourced, not run.
 # shellcheck shell=sh
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+# Callers below the top level set TOP themselves before sourcing this.
+TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 QEMU_VERSION=10.2.2
 TARBALL_NAME=qemu_${QEMU_VERSION}+ds.orig.tar.xz
 BUILD=$TOP/build

@@ -21,6 +21,8 @@ if [ ! -d "$TREE/.git" ]; then
     git -C "$TREE" add -A -f .
     git -C "$TREE" commit -q -m "Import QEMU $QEMU_VERSION ($TARBALL_NAME)"
     git -C "$TREE" tag upstream
+    # Scratch files that QEMU's tests leave in the source tree when killed.
+    echo '/tests/acpi-test-disk-*' >> "$TREE/.git/info/exclude"
 else
     [ -z "$(git -C "$TREE" status --porcelain)" ] ||
         die "${TREE#$TOP/} has uncommitted changes; commit them and run 'make export', or discard them"
