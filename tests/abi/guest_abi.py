@@ -66,6 +66,7 @@ class Qemu:
             listeners.append(s)
         self.stderr = open(os.path.join(workdir, 'qemu.stderr'), 'w+')
         cmd = [binary, '-accel', 'qtest', '-qtest', 'unix:' + qt_path,
+               '-qtest-log', '/dev/null',
                '-qmp', 'unix:' + qmp_path, '-display', 'none',
                '-nodefaults', '-S'] + args
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
@@ -107,7 +108,10 @@ class Qemu:
         else:
             self.stderr.seek(0)
             text = self.stderr.read().strip()
-        return text.splitlines()[-1] if text else 'QEMU did not start'
+        # The error itself; hints and warnings may surround it.
+        lines = [line for line in text.splitlines()
+                 if 'warning:' not in line]
+        return lines[0] if lines else 'QEMU did not start'
 
     # --- qtest protocol ---
     def qtest(self, line):
