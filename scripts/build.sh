@@ -57,7 +57,9 @@ fi
 
 jobs=${JOBS:-$(($(nproc) + 1))}
 echo "build: ninja -j$jobs in ${obj#$TOP/}"
-# A test program that a later patch adds is not a target yet (check-bisect).
+# A test program that a later patch adds is not a target yet (check-bisect);
+# regenerate build.ninja first, so that one the tree just added is.
+ninja -C "$obj" build.ninja >/dev/null
 targets=
 for t in $BUILD_TARGETS; do
     ninja -C "$obj" -t query "$t" >/dev/null 2>&1 && targets="$targets $t"
