@@ -48,6 +48,8 @@ n=0
 for p in $(grep -v '^#' "$PATCHES/series" 2>/dev/null || true); do
     if ! git -C "$TREE" am -q --no-3way "$PATCHES/$p" >/dev/null 2>&1; then
         git -C "$TREE" am --abort 2>/dev/null || true
+        # What is applied so far is tree.sh's own: a re-run may replace it.
+        git -C "$TREE" rev-parse HEAD > "$TREE/.git/lg-applied"
         die "patch $p does not apply on top of the patches before it (see: cd ${TREE#$TOP/} && git am $PATCHES/$p)"
     fi
     n=$((n + 1))
