@@ -57,6 +57,9 @@ VARIANTS = {
                   + ram('1100G'), False),
     'intel-1100G': (['-cpu', INTEL + ',phys-bits=48', '-m', '1100G']
                     + ram('1100G'), False),
+    # RAM ends below the HT hole and the 64-bit PCI window would cross it
+    'amd-1000G': (['-cpu', AMD + ',phys-bits=48', '-m', '1000G']
+                  + ram('1000G'), False),
     'amd-1100G-40bits': (['-cpu', AMD, '-m', '1100G'] + ram('1100G'), False),
     'amd-maxmem-hole': (['-cpu', AMD + ',phys-bits=48',
                          '-m', '4G,slots=1,maxmem=1100G'] + ram('4G'), False),
