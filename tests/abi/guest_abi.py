@@ -25,6 +25,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'lib'))
+from vm import stop_qemu  # noqa: E402
+
 FW_CFG_PORT_SEL = 0x510
 FW_CFG_PORT_DMA_LOW = 0x518
 FW_CFG_FILE_DIR = 0x19
@@ -180,16 +184,7 @@ class Qemu:
         return reply['return']
 
     def close(self):
-        if self.proc.poll() is None:
-            try:
-                self.cmd('quit')
-            except (QemuError, OSError):
-                pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_qemu(self.proc, lambda: self.cmd('quit'))
         self.stderr.close()
 
 

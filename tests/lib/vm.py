@@ -116,14 +116,20 @@ class VM:
             time.sleep(0.1)
 
     def close(self):
-        if self.proc.poll() is None:
-            try:
-                self.cmd('quit')
-            except (VMError, OSError):
-                pass
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_qemu(self.proc, lambda: self.cmd('quit'))
         self.log.close()
+
+
+def stop_qemu(proc, quit):
+    """Ask a running QEMU to quit with QUIT(); kill it if it has not after
+    10 s."""
+    if proc.poll() is None:
+        try:
+            quit()
+        except Exception:       # it may be gone already, or not answer
+            pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
