@@ -59,7 +59,10 @@ class VM:
 
     def _read(self):
         while True:
-            line = self.file.readline()
+            try:
+                line = self.file.readline()
+            except OSError:         # reset when QEMU exits
+                line = b''
             if not line:
                 raise VMError('%s: QMP closed: %s' % (self.name, self.stderr()))
             msg = json.loads(line)
