@@ -2,7 +2,8 @@
 # 10.2.2 and the tooling that applies, builds, tests and demonstrates it.
 # Each target is a few lines calling one script in scripts/; see README.md.
 
-.PHONY: all deps fetch tree export build stock guest check check-abi check-bisect demo clean
+.PHONY: all deps fetch tree export build stock guest check check-abi check-bisect \
+	fuzz-msi bench-ht-hole demo clean
 
 all: build
 
@@ -41,6 +42,16 @@ check: deps
 
 check-bisect: deps tree
 	scripts/check-bisect.sh
+
+# The libFuzzer harness of the x86 MSI decoder, FUZZ_SECONDS (600) long.
+fuzz-msi: deps
+	$(MAKE) build
+	scripts/fuzz-msi.sh
+
+# amd-ht-hole=relocate against split for large guests: a table, not a test.
+bench-ht-hole: deps
+	$(MAKE) build
+	scripts/bench-ht-hole.py
 
 demo: deps
 	$(MAKE) build
