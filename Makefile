@@ -3,7 +3,7 @@
 # Each target is a few lines calling one script in scripts/; see README.md.
 
 .PHONY: all deps fetch tree export build stock guest check check-abi check-bisect \
-	fuzz-msi bench-ht-hole demo clean
+	fuzz-msi bench-ht-hole bench-msi demo clean
 
 all: build
 
@@ -52,6 +52,11 @@ fuzz-msi: deps
 bench-ht-hole: deps
 	$(MAKE) build
 	scripts/bench-ht-hole.py
+
+# Instructions per MSI, stock against the series (valgrind): a table.
+bench-msi: deps
+	$(MAKE) build stock
+	scripts/bench-msi.py
 
 demo: deps
 	$(MAKE) build

@@ -57,8 +57,9 @@ class QemuError(Exception):
 class Qemu:
     """One QEMU process with a qtest and a QMP connection."""
 
-    def __init__(self, binary, args, workdir):
+    def __init__(self, binary, args, workdir, timeout=30):
         self.dir = workdir
+        self.timeout = timeout
         qt_path = os.path.join(workdir, 'qtest.sock')
         qmp_path = os.path.join(workdir, 'qmp.sock')
         listeners = []
@@ -66,7 +67,7 @@ class Qemu:
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.bind(path)
             s.listen(1)
-            s.settimeout(30)
+            s.settimeout(1)
             listeners.append(s)
         self.stderr = open(os.path.join(workdir, 'qemu.stderr'), 'w+')
         cmd = [binary, '-accel', 'qtest', '-qtest', 'unix:' + qt_path,
@@ -91,7 +92,7 @@ class Qemu:
             raise QemuError(self.error_text())
 
     def _accept(self, listener):
-        deadline = time.time() + 30
+        deadline = time.time() + self.timeout
         while True:
             try:
                 conn, _ = listener.accept()
