@@ -9,7 +9,8 @@ eim, <ioapic driver='qemu'/>, and <qemu:commandline> for
 default-bus-bypass-iommu and dma-translation.  Only what belongs to this
 host is replaced: the domain type (qemu, or kvm with /dev/kvm), <emulator>
 (the series build), memory and a sparse vCPU topology that puts a vCPU at
-APIC ID 256 with two vCPUs, the guest kernel, and a serial console file.
+APIC ID 256 with two vCPUs, the guest kernel, and a serial console file;
+without /dev/kvm the Hyper-V enlightenments go too.
 
 The guest (tests/guest/windows-config.sh) must report interrupt remapping
 in x2APIC mode, the vCPU with APIC ID 256 online and an I/O APIC interrupt
@@ -89,13 +90,10 @@ def local_xml(xml, workdir, qemu):
     ET.SubElement(rng, 'backend', model='random').text = '/dev/urandom'
     ET.SubElement(devices, 'controller', type='usb', model='none')
     ET.SubElement(devices, 'memballoon', model='none')
-    # hv-avic is for KVM hosts; qemu64 has no such property to set globally
-    cmdline = dom.find('{%s}commandline' % QEMU_NS)
-    args = list(cmdline)
-    for i, arg in enumerate(args):
-        if 'hv-avic' in arg.get('value'):
-            cmdline.remove(args[i - 1])
-            cmdline.remove(arg)
+    # Hyper-V enlightenments need KVM
+    features = dom.find('features')
+    if not KVM and features.find('hyperv') is not None:
+        features.remove(features.find('hyperv'))
     return ET.tostring(dom, encoding='unicode')
 
 
