@@ -32,11 +32,13 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-TOP = os.environ['TOP']
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'lib'))
+from guest import INITRD, KERNEL, KVM, TOP, prepare, verdict  # noqa: E402,E501
+
 QEMU_NS = 'http://libvirt.org/schemas/domain/qemu/1.0'
 DOCS = os.path.join(TOP, 'build', 'series', 'qemu', 'docs', 'system', 'i386',
                     'large-guests.rst')
-KVM = os.access('/dev/kvm', os.R_OK | os.W_OK)
 
 
 def docs_xml():
@@ -103,9 +105,7 @@ def main():
         if not shutil.which(tool, path='/usr/sbin:/usr/bin'):
             print('FAILED: %s is not installed; run make deps' % tool)
             return 1
-    subprocess.run(['sh', os.path.join(TOP, 'scripts', 'guest-image.sh')],
-                   check=True, stdout=subprocess.DEVNULL)
-    print('accelerator: %s' % ('kvm' if KVM else 'tcg (no usable /dev/kvm)'))
+    prepare()
     version = subprocess.run(['/usr/sbin/libvirtd', '--version'],
                              capture_output=True, text=True).stdout.strip()
     print('libvirt: %s, session mode as user nobody' % version)
@@ -114,8 +114,8 @@ def main():
     failed = []
     with tempfile.TemporaryDirectory() as workdir:
         os.chmod(workdir, 0o755)
-        for f in ('vmlinuz', 'initramfs.cpio.gz'):
-            shutil.copy(os.path.join(TOP, 'build', 'guest', f), workdir)
+        for f in (KERNEL, INITRD):
+            shutil.copy(f, workdir)
         for d in ('config', 'cache', 'run', 'home'):
             os.mkdir(os.path.join(workdir, d), 0o700)
         for root, dirs, files in os.walk(workdir):
@@ -216,10 +216,7 @@ def main():
             except subprocess.TimeoutExpired:
                 daemon.kill()
             log.close()
-    for f in failed:
-        print('FAIL: ' + f)
-    print('FAILED' if failed else 'PASSED')
-    return 1 if failed else 0
+    return verdict(failed)
 
 
 if __name__ == '__main__':

@@ -15,42 +15,33 @@ Environment: QEMU (series build), TOP.
 
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
+from guest import ACCEL, INITRD, KERNEL, KVM, prepare, verdict  # noqa: E402,E501
 from vm import VM, VMError  # noqa: E402
-
-TOP = os.environ['TOP']
-GUEST = os.path.join(TOP, 'build', 'guest')
-KVM = os.access('/dev/kvm', os.R_OK | os.W_OK)
 
 
 def main():
     qemu = os.environ['QEMU']
-    subprocess.run(['sh', os.path.join(TOP, 'scripts', 'guest-image.sh')],
-                   check=True, stdout=subprocess.DEVNULL)
+    prepare()
     if KVM:
-        accel = ['-accel', 'kvm', '-machine', 'kernel-irqchip=split']
         cpus = ['-smp', '288,sockets=2,cores=72,threads=2']
         want_cpus, want_max = 288, None
     else:
-        accel = ['-accel', 'tcg']
         cpus = ['-smp', '64,sockets=3,cores=65,threads=1,maxcpus=195']
         for core in range(64):
             cpus += ['-device', 'qemu64-x86_64-cpu,socket-id=2,core-id=%d,'
                      'thread-id=0' % core]
         want_cpus, want_max = 128, 256 + 63
-    print('accelerator: %s, %d vCPUs' %
-          ('kvm' if KVM else 'tcg (no usable /dev/kvm)', want_cpus))
-    args = (['-machine', 'pc-q35-11.0,default-bus-bypass-iommu=on'] + accel +
+    print('vCPUs: %d' % want_cpus)
+    args = (['-machine', 'pc-q35-11.0,default-bus-bypass-iommu=on'] + ACCEL +
             ['-device', 'intel-iommu,intremap=on,eim=on,dma-translation=off',
              '-cpu', 'qemu64,x2apic=on', '-m', '2G'] + cpus +
-            ['-kernel', os.path.join(GUEST, 'vmlinuz'),
-             '-initrd', os.path.join(GUEST, 'initramfs.cpio.gz'),
+            ['-kernel', KERNEL, '-initrd', INITRD,
              # TCG is too slow for the delay-loop calibration and the
              # lockup detectors of so many vCPUs
              '-append', 'console=ttyS0 quiet lg.test=cpus lpj=4000000 '
@@ -79,10 +70,7 @@ def main():
         failed.append('highest APIC ID %d, not %d' % (top, want_max))
     if remap != 'Enabled IRQ remapping in x2apic mode':
         failed.append('no interrupt remapping in x2APIC mode')
-    for f in failed:
-        print('FAIL: ' + f)
-    print('FAILED' if failed else 'PASSED')
-    return 1 if failed else 0
+    return verdict(failed)
 
 
 if __name__ == '__main__':

@@ -21,19 +21,13 @@ Environment: QEMU (series build), STOCK_QEMU (optional), TOP.
 
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
+from guest import ACCEL, INITRD, KERNEL, prepare, verdict  # noqa: E402,E501
 from vm import VM  # noqa: E402
-
-TOP = os.environ['TOP']
-GUEST = os.path.join(TOP, 'build', 'guest')
-KVM = os.access('/dev/kvm', os.R_OK | os.W_OK)
-ACCEL = ['-accel', 'kvm', '-machine', 'kernel-irqchip=split'] if KVM \
-    else ['-accel', 'tcg']
 
 
 def run(binary, machine, workdir, name):
@@ -43,8 +37,7 @@ def run(binary, machine, workdir, name):
              '-smp', '1,sockets=3,cores=65,threads=1,maxcpus=195',
              '-device', 'qemu64-x86_64-cpu,socket-id=2,core-id=0,thread-id=0',
              '-m', '1G', '-device', 'edu',
-             '-kernel', os.path.join(GUEST, 'vmlinuz'),
-             '-initrd', os.path.join(GUEST, 'initramfs.cpio.gz'),
+             '-kernel', KERNEL, '-initrd', INITRD,
              '-append', 'console=ttyS0 quiet lg.test=msi-hi lg.dest=256'])
     vm = VM(binary, args, workdir, name=name)
     try:
@@ -68,9 +61,7 @@ def run(binary, machine, workdir, name):
 def main():
     qemu = os.environ['QEMU']
     stock = os.environ.get('STOCK_QEMU')
-    subprocess.run(['sh', os.path.join(TOP, 'scripts', 'guest-image.sh')],
-                   check=True, stdout=subprocess.DEVNULL)
-    print('accelerator: %s' % ('kvm' if KVM else 'tcg (no usable /dev/kvm)'))
+    prepare()
     failed = []
     with tempfile.TemporaryDirectory() as workdir:
         apic, remap, took = run(qemu, 'pc-q35-11.0', workdir, 'series-11.0')
@@ -90,10 +81,7 @@ def main():
             _, _, took = run(stock, 'pc-q35-10.2', workdir, 'stock-10.2')
             if took is not None:
                 failed.append('stock QEMU delivered the message')
-    for f in failed:
-        print('FAIL: ' + f)
-    print('FAILED' if failed else 'PASSED')
-    return 1 if failed else 0
+    return verdict(failed)
 
 
 if __name__ == '__main__':

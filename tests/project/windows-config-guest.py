@@ -32,20 +32,14 @@ Environment: QEMU (series build), STOCK_QEMU (optional), TOP.
 
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
+from guest import ACCEL, INITRD, KERNEL, prepare, verdict  # noqa: E402,E501
 from vm import VM, VMError  # noqa: E402
-
-TOP = os.environ['TOP']
-GUEST = os.path.join(TOP, 'build', 'guest')
-KVM = os.access('/dev/kvm', os.R_OK | os.W_OK)
-ACCEL = ['-accel', 'kvm', '-machine', 'kernel-irqchip=split'] if KVM \
-    else ['-accel', 'tcg']
 
 # Every property the series adds, off (or at its old behaviour)
 ALL_OFF = ['-machine', 'msi-addr-hi-dest=off,fadt-apic-mode=cluster,'
@@ -64,8 +58,7 @@ def run(binary, machine, extra, workdir, name):
              '-smp', '1,sockets=3,cores=65,threads=1,maxcpus=195',
              '-device', 'qemu64-x86_64-cpu,socket-id=2,core-id=0,thread-id=0',
              '-m', '1G', '-device', 'virtio-rng-pci', '-device', 'edu',
-             '-kernel', os.path.join(GUEST, 'vmlinuz'),
-             '-initrd', os.path.join(GUEST, 'initramfs.cpio.gz'),
+             '-kernel', KERNEL, '-initrd', INITRD,
              '-append', 'console=ttyS0 quiet lg.test=windows-config '
                         'lg.dest=256'])
     t0 = time.time()
@@ -134,9 +127,7 @@ def problems(found, windows_msi):
 def main():
     qemu = os.environ['QEMU']
     stock = os.environ.get('STOCK_QEMU')
-    subprocess.run(['sh', os.path.join(TOP, 'scripts', 'guest-image.sh')],
-                   check=True, stdout=subprocess.DEVNULL)
-    print('accelerator: %s' % ('kvm' if KVM else 'tcg (no usable /dev/kvm)'))
+    prepare()
     failed = []
     with tempfile.TemporaryDirectory() as workdir:
         for name, machine, extra, windows_msi in [
@@ -152,10 +143,7 @@ def main():
                 bad = problems(run(stock, machine, [], workdir, name), True)
                 print('  %s, for comparison: %s' %
                       (name, '; '.join(bad) if bad else 'passes'))
-    for f in failed:
-        print('FAIL: ' + f)
-    print('FAILED' if failed else 'PASSED')
-    return 1 if failed else 0
+    return verdict(failed)
 
 
 if __name__ == '__main__':
