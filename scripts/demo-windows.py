@@ -132,13 +132,8 @@ def run(qemu, machine):
 
 
 def read_fw_cfg_file(q, name):
-    count = struct.unpack('>I', q.fw_cfg_read(guest_abi.FW_CFG_FILE_DIR,
-                                              4))[0]
-    listing = q.fw_cfg_read(guest_abi.FW_CFG_FILE_DIR, 4 + 64 * count)[4:]
-    for i in range(count):
-        size, select, _, fname = struct.unpack('>IHH56s',
-                                               listing[64 * i:64 * i + 64])
-        if fname.rstrip(b'\0').decode() == name:
+    for fname, size, select in guest_abi.fw_cfg_directory(q):
+        if fname == name:
             return q.fw_cfg_read(select, size)
     raise guest_abi.QemuError('no fw_cfg file ' + name)
 

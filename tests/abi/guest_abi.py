@@ -189,14 +189,21 @@ class Qemu:
         self.stderr.close()
 
 
-def dump_fw_cfg(q, out):
-    files = {}
+def fw_cfg_directory(q):
+    """The fw_cfg file directory: (name, size, select) in its order"""
     count = struct.unpack('>I', q.fw_cfg_read(FW_CFG_FILE_DIR, 4))[0]
     d = q.fw_cfg_read(FW_CFG_FILE_DIR, 4 + 64 * count)[4:]
-    listing = []
+    entries = []
     for i in range(count):
         size, select, _, name = struct.unpack('>IHH56s', d[64 * i:64 * i + 64])
-        name = name.rstrip(b'\0').decode()
+        entries.append((name.rstrip(b'\0').decode(), size, select))
+    return entries
+
+
+def dump_fw_cfg(q, out):
+    files = {}
+    listing = []
+    for name, size, select in fw_cfg_directory(q):
         listing.append('%-56s %8d 0x%04x' % (name, size, select))
         files['fw_cfg/' + name] = q.fw_cfg_read(select, size)
     files['fw_cfg/DIRECTORY'] = ('\n'.join(listing) + '\n').encode()
