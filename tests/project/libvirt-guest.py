@@ -5,8 +5,9 @@ Debian's libvirtd, started here in session mode as user 'nobody' with its
 directories in a temporary one (nothing of the system's libvirt is used or
 changed), creates a transient domain (virsh create) from the XML shown in
 docs/system/i386/large-guests.rst: <iommu model='intel'> with intremap and
-eim, <ioapic driver='qemu'/>, and <qemu:commandline> for
-default-bus-bypass-iommu and dma-translation.  Only what belongs to this
+eim, <ioapic driver='qemu'/>, <hyperv><avic/>, and <qemu:commandline> for
+default-bus-bypass-iommu, dma-translation and the series' properties
+(msi-addr-hi-dest, fadt-apic-mode, amd-ioapic-format).  Only what belongs to this
 host is replaced: the domain type (qemu, or kvm with /dev/kvm), <emulator>
 (the series build), memory and a sparse vCPU topology that puts a vCPU at
 APIC ID 256 with two vCPUs, the guest kernel, and a serial console file;
@@ -190,8 +191,8 @@ def main():
                     ('/machine/peripheral/iommu0', 'eim', 'on'),
                     ('/machine/peripheral/iommu0', 'dma-translation', False),
                     ('/machine/peripheral/iommu0', 'amd-ioapic-format', 'on'),
-                    ('/machine', 'msi-addr-hi-dest', 'auto'),
-                    ('/machine', 'fadt-apic-mode', 'auto')]:
+                    ('/machine', 'msi-addr-hi-dest', 'on'),
+                    ('/machine', 'fadt-apic-mode', 'physical')]:
                 cmd = {'execute': 'qom-get',
                        'arguments': {'path': path, 'property': prop}}
                 reply = json.loads(virsh('qemu-monitor-command',
