@@ -51,18 +51,35 @@ fi
 
 quick=0
 [ "${1:-}" = --quick ] && quick=1
+
+# The accelerator, chosen by booting a guest (tests/lib/accel-probe.sh).
+# QEMU's own tests take KVM whenever /dev/kvm opens ('-accel kvm -accel
+# tcg'), so when the probe refuses KVM the whole run moves into a mount
+# namespace whose /dev/kvm is /dev/null: QEMU then falls back to TCG by
+# itself, and the guest tests read LG_ACCEL.
+if [ -z "${LG_ACCEL:-}" ]; then
+    probe=$(sh "$TOP/tests/lib/accel-probe.sh" "$QEMU")
+    LG_ACCEL=${probe%% *}
+    LG_ACCEL_WHY=${probe#* }
+    export LG_ACCEL LG_ACCEL_WHY
+    echo "check: accelerator: $LG_ACCEL $LG_ACCEL_WHY"
+    if [ "$LG_ACCEL" = tcg ] && [ -e /dev/kvm ]; then
+        if unshare -m true 2> /dev/null; then
+            echo "check: /dev/kvm hidden (/dev/null bound over it): QEMU's own tests use TCG"
+            exec unshare -m sh -c 'mount --bind /dev/null /dev/kvm && exec sh "$0" "$@"' \
+                "$0" "$@"
+        fi
+        echo "check: warning: cannot hide /dev/kvm (unshare -m failed): QEMU's own tests may use it"
+    fi
+fi
 LOGS=$BUILD/test-logs
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
+echo "$LG_ACCEL $LG_ACCEL_WHY" > "$LOGS/accelerator"
 passed=0
 failed=0
 failures=
 
-if [ -e /dev/kvm ] && [ -w /dev/kvm ]; then
-    echo "check: /dev/kvm is usable: KVM tests run, the rest under qtest/TCG"
-else
-    echo "check: no usable /dev/kvm: tests run under the qtest accelerator and TCG"
-fi
 
 # run NAME SECONDS COMMAND...: one test, counted once.
 run() {

@@ -1,6 +1,7 @@
 /*
  * libFuzzer harness for the x86 MSI decoder (hw/i386/x86-msi.c in the
- * series).  Input: 8 bytes of address, 4 of data, 1 of context flags.
+ * series).  Input: 8 bytes of address, 4 of data, 1 of flags (the
+ * context, and the x2APIC API for x86_msi_kvm_route()).
  *
  * Checks, beyond "no crash" under ASan and UBSan:
  * - an interrupt in compatibility format comes with a canonical message
@@ -11,9 +12,9 @@
  *   format disabled;
  * - any message that decodes as canonical re-encodes to a canonical message
  *   with the same fields;
- * - x86_msi_canonicalize() (what KVM routes get) returns the message itself
- *   unless the decoder widened its destination beyond 8 bits, and then the
- *   canonical form.
+ * - x86_msi_kvm_route() (what KVM routes get) refuses only what KVM's
+ *   x2APIC API would refuse, and keeps the data and every address bit
+ *   below 32 but the 15-bit extension's.
  */
 
 #include "qemu/osdep.h"
@@ -40,8 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len);
 int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
 {
     static const X86MSIContext none;
+    X86MSIKVMPath path = { 0 };
     MSIMessage msg, again, route;
-    X86MSIContext ctx;
+    X86MSIContext ctx = { 0 };
     X86MSIResult res, res_none;
     X86MSIFields back, back2;
     uint8_t flags;
@@ -83,12 +85,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
         CHECK(false);
     }
 
-    route = x86_msi_canonicalize(&msg, &ctx);
-    if (res.kind == X86_MSI_COMPAT && res.fields.dest > 0xff) {
-        CHECK(route.address == res.canonical.address &&
-              route.data == res.canonical.data);
+    /*
+     * What KVM gets: never a message its x2APIC API refuses, and a
+     * message the KVM mode decodes moves only its destination bits.
+     */
+    path.ext_dest_id = ctx.ext_dest_id;
+    path.addr_hi_dest = ctx.addr_hi_dest;
+    path.x2apic_api = flags & 16;
+    if (x86_msi_kvm_route(&msg, &path, &route)) {
+        CHECK(!path.x2apic_api || !((route.address >> 32) & 0xff));
+        CHECK(route.data == msg.data);
+        CHECK((route.address & 0xfffff01f) == (msg.address & 0xfffff01f));
     } else {
-        CHECK(route.address == msg.address && route.data == msg.data);
+        CHECK(path.x2apic_api);
     }
 
     if (x86_msi_decode_canonical(&msg, &back)) {

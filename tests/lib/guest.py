@@ -9,11 +9,27 @@ TOP = os.environ['TOP']
 GUEST = os.path.join(TOP, 'build', 'guest')
 KERNEL = os.path.join(GUEST, 'vmlinuz')
 INITRD = os.path.join(GUEST, 'initramfs.cpio.gz')
-KVM = os.access('/dev/kvm', os.R_OK | os.W_OK)
+
+
+def _accelerator():
+    """('kvm' or 'tcg', why): tests/check.sh's probe result, or the probe
+    run now for a test started by hand"""
+    if os.environ.get('LG_ACCEL'):
+        return os.environ['LG_ACCEL'], os.environ.get('LG_ACCEL_WHY', '')
+    out = subprocess.run(['sh', os.path.join(TOP, 'tests', 'lib',
+                                             'accel-probe.sh'),
+                          os.environ['QEMU']], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout.strip()
+    name, _, why = out.partition(' ')
+    return name, why
+
+
+_ACCEL, _WHY = _accelerator()
+KVM = _ACCEL == 'kvm'
 # KVM with the IOAPIC in QEMU, as interrupt remapping needs, or TCG
 ACCEL = ['-accel', 'kvm', '-machine', 'kernel-irqchip=split'] if KVM \
     else ['-accel', 'tcg']
-ACCEL_NAME = 'kvm' if KVM else 'tcg (no usable /dev/kvm)'
+ACCEL_NAME = '%s %s' % (_ACCEL, _WHY)
 
 
 def prepare():

@@ -36,15 +36,12 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
 from vm import VM, VMError  # noqa: E402
+from guest import ACCEL, ACCEL_NAME, GUEST, TOP  # noqa: E402
 
 HOLE_START = 0xfd00000000
 HOLE_END = 0xffffffffff
 TIB = 1 << 40
 
-TOP = os.environ['TOP']
-GUEST = os.path.join(TOP, 'build', 'guest')
-KVM = os.access('/dev/kvm', os.R_OK | os.W_OK)
-ACCEL = 'kvm' if KVM else 'tcg'
 
 MEMORY = {
     'ram-to-hole': ['-object',
@@ -63,8 +60,8 @@ def guest_args(memory, extra, firmware):
     if firmware == 'ovmf':
         fw = ['-drive', 'if=pflash,format=raw,readonly=on,file=' + OVMF_CODE,
               '-drive', 'if=pflash,format=raw,snapshot=on,file=' + OVMF_VARS]
-    return (['-machine', 'q35', '-accel', ACCEL,
-             '-cpu', 'qemu64,phys-bits=41,pdpe1gb=on'] + fw + extra +
+    return (['-machine', 'q35'] + ACCEL +
+            ['-cpu', 'qemu64,phys-bits=41,pdpe1gb=on'] + fw + extra +
             MEMORY[memory] +
             ['-object', 'memory-backend-ram,id=shm,size=4G,reserve=off',
              '-device', 'ivshmem-plain,memdev=shm',
@@ -131,7 +128,7 @@ def main():
     stock = os.environ.get('STOCK_QEMU')
     subprocess.run(['sh', os.path.join(TOP, 'scripts', 'guest-image.sh')],
                    check=True, stdout=subprocess.DEVNULL)
-    print('accelerator: %s%s' % (ACCEL, '' if KVM else ' (no usable /dev/kvm)'))
+    print('accelerator: %s' % ACCEL_NAME)
     failed = 0
     with tempfile.TemporaryDirectory() as workdir:
         for memory in MEMORY:

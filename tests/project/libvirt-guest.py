@@ -8,10 +8,11 @@ docs/system/i386/large-guests.rst: <iommu model='intel'> with intremap and
 eim, <ioapic driver='qemu'/>, <hyperv><avic/>, and <qemu:commandline> for
 default-bus-bypass-iommu, dma-translation and the series' properties
 (msi-addr-hi-dest, fadt-apic-mode, amd-ioapic-format).  Only what belongs to this
-host is replaced: the domain type (qemu, or kvm with /dev/kvm), <emulator>
-(the series build), memory and a sparse vCPU topology that puts a vCPU at
-APIC ID 256 with two vCPUs, the guest kernel, and a serial console file;
-without /dev/kvm the Hyper-V enlightenments go too.
+host is replaced: the domain type (kvm where tests/lib/accel-probe.sh booted
+a guest under KVM, else qemu), <emulator> (the series build), memory and a
+sparse vCPU topology that puts a vCPU at APIC ID 256 with two vCPUs, the
+guest kernel, and a serial console file;
+without KVM the Hyper-V enlightenments go too.
 
 The guest (tests/guest/windows-config.sh) must report interrupt remapping
 in x2APIC mode, the vCPU with APIC ID 256 online and an I/O APIC interrupt
