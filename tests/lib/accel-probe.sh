@@ -9,7 +9,8 @@
 # Prints one line, 'kvm WHY' or 'tcg WHY'.  ACCEL_PROBE=fail forces the TCG
 # branch (to show it), ACCEL_PROBE=kvm skips the probe and trusts KVM.
 set -u
-. "$(dirname "$0")/../../scripts/common.sh"
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$TOP/scripts/common.sh"
 qemu=$1
 limit=${PROBE_SECONDS:-20}
 
