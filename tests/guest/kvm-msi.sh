@@ -1,0 +1,97 @@
+# The KVM tier (tests/project/kvm-msi-guest.py): MSIs of devices outside
+# any IOMMU, sent to the vCPU with APIC ID lg.dest (default 256) on every
+# path that hands them to KVM.  Needs iomem=relaxed (virtio-blk's MSI-X
+# table is in a BAR its driver holds).  Prints, one per line:
+#   cpu: N apicid M          each online CPU
+#   a: CPU COUNT             virtio-rng's MSI-X interrupts, moved by Linux
+#                            to that vCPU (15-bit format, through the APIC
+#                            MMIO region and KVM_SIGNAL_MSI), counted there
+#   msi: PART addr data      each message written by hand
+#   took: CPU.VECTOR         each vector the kernel had no handler for:
+#                            (b) edu, 15-bit format, vector 0xb2;
+#                            (c) edu, Windows' format, vector 0xb0;
+#                            (d) virtio-blk's queue, served by an iothread
+#                            through a KVM MSI route (irqfd), its MSI-X
+#                            entry rewritten in Windows' format (masked,
+#                            written, unmasked), vector 0xb1, then a read
+dest=$(sed -n 's/.*lg\.dest=\([0-9]*\).*/\1/p' /proc/cmdline)
+dest=${dest:-256}
+awk '/^processor/ { p = $3 } /^apicid/ { print "cpu: " p " apicid " $3 }' /proc/cpuinfo
+cpu=$(awk -v d="$dest" '/^processor/ { p = $3 } /^apicid/ && $3 == d { print p }' /proc/cpuinfo)
+[ -n "$cpu" ] || { echo "no CPU with APIC ID $dest"; exit 1; }
+
+# pcidev VENDOR:DEVICE...: the sysfs directory of the first PCI device matching
+pcidev() {
+    for d in /sys/bus/pci/devices/*; do
+        for id in "$@"; do
+            [ "$(cat "$d/vendor"):$(cat "$d/device")" = "$id" ] && { echo "$d"; return; }
+        done
+    done
+}
+rcfg() {    # DEV OFFSET SIZE: read config space, little endian
+    od -An -tu"$3" -j "$2" -N "$3" "$1/config" | tr -d ' '
+}
+wcfg() {    # DEV OFFSET SIZE VALUE: write config space byte by byte
+    i=0
+    while [ $i -lt "$3" ]; do
+        printf "\\$(printf %03o $((($4 >> (8 * i)) & 255)))" |
+            dd of="$1/config" bs=1 seek=$(($2 + i)) conv=notrunc 2>/dev/null
+        i=$((i + 1))
+    done
+}
+cap() {     # DEV ID: offset of capability ID, 0 if none
+    c=$(rcfg "$1" 52 1)
+    while [ "$c" -ne 0 ] && [ "$(rcfg "$1" "$c" 1)" -ne "$2" ]; do
+        c=$(rcfg "$1" $((c + 1)) 1)
+    done
+    echo "$c"
+}
+
+# (a) virtio-rng's MSI-X vectors, moved to the vCPU
+rng=$(pcidev 0x1af4:0x1044 0x1af4:0x1005)
+vdev=$(basename "$(ls -d "$rng"/virtio* 2>/dev/null | head -n 1)")
+irqs=$(awk -v v="$vdev-" 'index($NF, v) == 1 && $NF !~ /config/ { sub(":", "", $1); print $1 }' /proc/interrupts)
+for irq in $irqs; do
+    echo "$cpu" > "/proc/irq/$irq/smp_affinity_list"
+done
+dd if=/dev/hwrng bs=16 count=4 2>/dev/null | wc -c > /dev/null
+for irq in $irqs; do
+    awk -v i="$irq:" -v c="$cpu" '$1 == i { print "a: " c " " $(c + 2) }' /proc/interrupts
+done
+
+# (b) and (c): one MSI from edu each, with the message ADDR_LO ADDR_HI DATA
+edu=$(pcidev 0x1234:0x11e8)
+edu_msi() {
+    msi=$(cap "$edu" 5)
+    echo "msi: $1 addr 0x$(printf %x%08x "$3" "$2") data 0x$(printf %x "$4")"
+    wcfg "$edu" 4 2 $(($(rcfg "$edu" 4 2) | 6))         # memory, bus master
+    wcfg "$edu" $((msi + 4)) 4 "$2"
+    wcfg "$edu" $((msi + 8)) 4 "$3"
+    wcfg "$edu" $((msi + 12)) 2 "$4"
+    wcfg "$edu" $((msi + 2)) 2 $(($(rcfg "$edu" $((msi + 2)) 2) | 1))
+    bar=$(awk 'NR == 1 { print $1 }' "$edu/resource")
+    devmem $((bar + 0x60)) 32 1                         # raise interrupt
+    sleep 1
+}
+# 15-bit format: destination bits 14:8 in address bits 11:5
+edu_msi b $((0xfee00000 | (dest & 255) << 12 | (dest >> 8 & 127) << 5)) 0 $((0xb2))
+# Windows' format: destination bits 31:8 in address bits 63:40 - 8 = 55:32
+edu_msi c $((0xfee00000 | (dest & 255) << 12)) $((dest >> 8)) $((0xb0))
+
+# (d) virtio-blk's request queue (MSI-X entry 1, after config's 0)
+blk=$(pcidev 0x1af4:0x1042 0x1af4:0x1001)
+msix=$(cap "$blk" 17)
+table=$(rcfg "$blk" $((msix + 4)) 4)
+bar=$(awk -v n=$((table & 7)) 'NR == n + 1 { print $1 }' "$blk/resource")
+entry=$((bar + (table & ~7) + 16))
+echo "msi: d addr 0x$(printf %x%08x $((dest >> 8)) $((0xfee00000 | (dest & 255) << 12))) data 0xb1"
+devmem $((entry + 12)) 32 1                             # mask
+devmem $((entry + 0)) 32 $((0xfee00000 | (dest & 255) << 12))
+devmem $((entry + 4)) 32 $((dest >> 8))
+devmem $((entry + 8)) 32 $((0xb1))
+devmem $((entry + 12)) 32 0                             # unmask
+# the completion goes to a vector without a handler: do not wait for it
+dd if=/dev/vda of=/dev/null bs=4096 count=1 skip=7 iflag=direct 2>/dev/null &
+sleep 2
+
+dmesg | sed -n 's/.*: \([0-9]*\.[0-9]*\) No irq handler for vector.*/took: \1/p'

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""The KVM tier: MSIs of devices outside any IOMMU, under KVM, reach a vCPU
+with an APIC ID above 255 on every path that hands them to KVM.
+
+Runs only where the accelerator probe (tests/lib/accel-probe.sh) boots a
+guest under KVM; elsewhere it prints "skipped: no working KVM" and why.
+TCG cannot run it: it offers no 15-bit extension, so Linux brings up no
+vCPU above APIC ID 255 without interrupt remapping, and with remapping
+Linux gives a device outside the DMAR units no MSI at all.  The Windows
+configuration (windows-config-guest) and 288 vCPUs (many-vcpus-guest) run
+under KVM by the same probe.
+
+The guest: q35, kernel-irqchip=split, no IOMMU, kvm-msi-ext-dest-id, a
+vCPU with APIC ID 256 (socket 2 of a sparse 3 x 65-core topology), an edu,
+a virtio-rng and a virtio-blk served by an iothread (so through a KVM MSI
+route and irqfd).  tests/guest/kvm-msi.sh checks:
+  (a) virtio-rng's MSI-X, moved by Linux to APIC ID 256, counted there
+      (15-bit format, the APIC MMIO region, KVM_SIGNAL_MSI);
+  (b) an edu MSI in the 15-bit format, vector 0xb2, taken by APIC 256;
+  (c) an edu MSI in Windows' format, vector 0xb0, taken by APIC 256;
+  (d) virtio-blk's queue MSI-X entry rewritten in Windows' format (mask,
+      write, unmask), vector 0xb1, then a read: taken by APIC 256.
+The series on pc-q35-11.0 must pass all four; on pc-q35-10.2, (a) and (b)
+and neither (c) nor (d), which stay memory writes.  Stock 10.2.2
+(STOCK_QEMU) on pc-q35-10.2 is shown for comparison and must not deliver
+(c) or (d).
+
+Environment: QEMU (series build), STOCK_QEMU (optional), TOP.
+"""
+
+import os
+import re
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'lib'))
+from guest import ACCEL, ACCEL_NAME, INITRD, KERNEL, KVM, prepare, verdict  # noqa: E402,E501
+from vm import VM, VMError  # noqa: E402
+
+VECTORS = {'b': 0xb2, 'c': 0xb0, 'd': 0xb1}
+
+
+def run(binary, machine, workdir, name):
+    """Boot the guest; return (APIC ID by CPU, (a)'s count on APIC 256,
+    APIC ID that took each part's vector or None), or None"""
+    disk = os.path.join(workdir, 'disk.img')
+    with open(disk, 'wb') as f:
+        f.truncate(1 << 20)
+    args = (['-machine', machine] + ACCEL +
+            ['-cpu', 'host,x2apic=on,kvm-msi-ext-dest-id=on',
+             '-smp', '1,sockets=3,cores=65,threads=1,maxcpus=195',
+             '-device', 'host-x86_64-cpu,socket-id=2,core-id=0,thread-id=0',
+             '-m', '1G', '-device', 'virtio-rng-pci', '-device', 'edu',
+             '-object', 'iothread,id=io0',
+             '-drive', 'file=%s,if=none,id=d0,format=raw' % disk,
+             '-device', 'virtio-blk-pci,drive=d0,iothread=io0,num-queues=1',
+             '-kernel', KERNEL, '-initrd', INITRD,
+             '-append', 'console=ttyS0 quiet iomem=relaxed '
+                        'lg.test=kvm-msi lg.dest=256'])
+    t0 = time.time()
+    try:
+        vm = VM(binary, args, workdir, name=name)
+    except VMError as e:
+        print('  %s: did not start: %s' % (name, e))
+        return None
+    try:
+        vm.wait_serial(r"^lg: test 'kvm-msi' exited", 180)
+        out = vm.serial()
+    except VMError as e:
+        print('  %s: %s' % (name, e))
+        return None
+    finally:
+        vm.close()
+    apic = {int(c): int(a) for c, a in
+            re.findall(r'^cpu: (\d+) apicid (\d+)', out, re.M)}
+    a = sum(int(n) for c, n in re.findall(r'^a: (\d+) (\d+)$', out, re.M)
+            if apic.get(int(c)) == 256)
+    took = {}
+    for cpu, vec in re.findall(r'^took: (\d+)\.(\d+)$', out, re.M):
+        for part, v in VECTORS.items():
+            if int(vec) == v:
+                took[part] = apic.get(int(cpu))
+    print('  %s (%.0f s): cpus %s; (a) %d interrupts on APIC 256; '
+          'taken by APIC ID: (b) %s, (c) %s, (d) %s' %
+          (name, time.time() - t0,
+           ' '.join('%d=apic %d' % kv for kv in sorted(apic.items())), a,
+           took.get('b'), took.get('c'), took.get('d')))
+    return apic, a, took
+
+
+def problems(found, windows):
+    """What is wrong with FOUND; WINDOWS: whether (c) and (d) must arrive"""
+    if found is None:
+        return ['the guest did not run its test']
+    apic, a, took = found
+    bad = []
+    if 256 not in apic.values():
+        bad.append('the vCPU with APIC ID 256 is not online')
+    if a == 0:
+        bad.append('(a) no virtio-rng interrupt on APIC ID 256')
+    if took.get('b') != 256:
+        bad.append('(b) the 15-bit edu MSI did not arrive on APIC ID 256')
+    for part, what in (('c', 'Windows-format edu MSI'),
+                       ('d', 'Windows-format virtio-blk MSI-X (irqfd)')):
+        if windows and took.get(part) != 256:
+            bad.append('(%s) the %s did not arrive on APIC ID 256' %
+                       (part, what))
+        if not windows and part in took:
+            bad.append('(%s) the %s was delivered' % (part, what))
+    return bad
+
+
+def main():
+    qemu = os.environ['QEMU']
+    stock = os.environ.get('STOCK_QEMU')
+    if not KVM:
+        print('skipped: no working KVM (accelerator: %s)' % ACCEL_NAME)
+        return 0
+    prepare()
+    failed = []
+    with tempfile.TemporaryDirectory() as workdir:
+        for name, machine, windows in [('series-11.0', 'pc-q35-11.0', True),
+                                       ('series-10.2', 'pc-q35-10.2', False)]:
+            failed += ['%s: %s' % (name, p) for p in
+                       problems(run(qemu, machine, workdir, name), windows)]
+        if stock and os.access(stock, os.X_OK):
+            found = run(stock, 'pc-q35-10.2', workdir, 'stock-10.2')
+            bad = problems(found, False)
+            print('  stock-10.2, for comparison: %s' %
+                  ('; '.join(bad) if bad else 'passes (a) and (b) only'))
+            failed += ['stock-10.2: %s' % p for p in bad]
+    return verdict(failed)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
