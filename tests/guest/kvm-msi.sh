@@ -20,35 +20,10 @@ awk '/^processor/ { p = $3 } /^apicid/ { print "cpu: " p " apicid " $3 }' /proc/
 cpu=$(awk -v d="$dest" '/^processor/ { p = $3 } /^apicid/ && $3 == d { print p }' /proc/cpuinfo)
 [ -n "$cpu" ] || { echo "no CPU with APIC ID $dest"; exit 1; }
 
-# pcidev VENDOR:DEVICE...: the sysfs directory of the first PCI device matching
-pcidev() {
-    for d in /sys/bus/pci/devices/*; do
-        for id in "$@"; do
-            [ "$(cat "$d/vendor"):$(cat "$d/device")" = "$id" ] && { echo "$d"; return; }
-        done
-    done
-}
-rcfg() {    # DEV OFFSET SIZE: read config space, little endian
-    od -An -tu"$3" -j "$2" -N "$3" "$1/config" | tr -d ' '
-}
-wcfg() {    # DEV OFFSET SIZE VALUE: write config space byte by byte
-    i=0
-    while [ $i -lt "$3" ]; do
-        printf "\\$(printf %03o $((($4 >> (8 * i)) & 255)))" |
-            dd of="$1/config" bs=1 seek=$(($2 + i)) conv=notrunc 2>/dev/null
-        i=$((i + 1))
-    done
-}
-cap() {     # DEV ID: offset of capability ID, 0 if none
-    c=$(rcfg "$1" 52 1)
-    while [ "$c" -ne 0 ] && [ "$(rcfg "$1" "$c" 1)" -ne "$2" ]; do
-        c=$(rcfg "$1" $((c + 1)) 1)
-    done
-    echo "$c"
-}
+. /tests/pci-lib.sh
 
 # (a) virtio-rng's MSI-X vectors, moved to the vCPU
-rng=$(pcidev 0x1af4:0x1044 0x1af4:0x1005)
+rng=$(pci_find 0x1af4:0x1044 0x1af4:0x1005)
 vdev=$(basename "$(ls -d "$rng"/virtio* 2>/dev/null | head -n 1)")
 irqs=$(awk -v v="$vdev-" 'index($NF, v) == 1 && $NF !~ /config/ { sub(":", "", $1); print $1 }' /proc/interrupts)
 for irq in $irqs; do
@@ -60,15 +35,15 @@ for irq in $irqs; do
 done
 
 # (b) and (c): one MSI from edu each, with the message ADDR_LO ADDR_HI DATA
-edu=$(pcidev 0x1234:0x11e8)
+edu=$(pci_find 0x1234:0x11e8)
 edu_msi() {
-    msi=$(cap "$edu" 5)
+    msi=$(pci_cap "$edu" 5)
     echo "msi: $1 addr 0x$(printf %x%08x "$3" "$2") data 0x$(printf %x "$4")"
-    wcfg "$edu" 4 2 $(($(rcfg "$edu" 4 2) | 6))         # memory, bus master
-    wcfg "$edu" $((msi + 4)) 4 "$2"
-    wcfg "$edu" $((msi + 8)) 4 "$3"
-    wcfg "$edu" $((msi + 12)) 2 "$4"
-    wcfg "$edu" $((msi + 2)) 2 $(($(rcfg "$edu" $((msi + 2)) 2) | 1))
+    pci_write "$edu" 4 2 $(($(pci_read "$edu" 4 2) | 6))         # memory, bus master
+    pci_write "$edu" $((msi + 4)) 4 "$2"
+    pci_write "$edu" $((msi + 8)) 4 "$3"
+    pci_write "$edu" $((msi + 12)) 2 "$4"
+    pci_write "$edu" $((msi + 2)) 2 $(($(pci_read "$edu" $((msi + 2)) 2) | 1))
     bar=$(awk 'NR == 1 { print $1 }' "$edu/resource")
     devmem $((bar + 0x60)) 32 1                         # raise interrupt
     sleep 1
@@ -79,9 +54,9 @@ edu_msi b $((0xfee00000 | (dest & 255) << 12 | (dest >> 8 & 127) << 5)) 0 $((0xb
 edu_msi c $((0xfee00000 | (dest & 255) << 12)) $((dest >> 8)) $((0xb0))
 
 # (d) virtio-blk's request queue (MSI-X entry 1, after config's 0)
-blk=$(pcidev 0x1af4:0x1042 0x1af4:0x1001)
-msix=$(cap "$blk" 17)
-table=$(rcfg "$blk" $((msix + 4)) 4)
+blk=$(pci_find 0x1af4:0x1042 0x1af4:0x1001)
+msix=$(pci_cap "$blk" 17)
+table=$(pci_read "$blk" $((msix + 4)) 4)
 bar=$(awk -v n=$((table & 7)) 'NR == n + 1 { print $1 }' "$blk/resource")
 entry=$((bar + (table & ~7) + 16))
 echo "msi: d addr 0x$(printf %x%08x $((dest >> 8)) $((0xfee00000 | (dest & 255) << 12))) data 0xb1"

@@ -11,39 +11,21 @@ dest=${dest:-256}
 awk '/^processor/ { p = $3 } /^apicid/ { print "cpu: " p " apicid " $3 }' /proc/cpuinfo
 echo "irq remapping: $(dmesg | grep -o 'Enabled IRQ remapping in [a-z0-9]* mode' || echo off)"
 
-dev=
-for d in /sys/bus/pci/devices/*; do
-    [ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] && dev=$d
-done
+. /tests/pci-lib.sh
+dev=$(pci_find 0x1234:0x11e8)
 [ -n "$dev" ] || { echo "msi: no edu device"; exit 1; }
-
-rcfg() {    # OFFSET SIZE: read config space, little endian
-    od -An -tu"$2" -j "$1" -N "$2" "$dev/config" | tr -d ' '
-}
-wcfg() {    # OFFSET SIZE VALUE: write config space byte by byte
-    i=0
-    while [ $i -lt "$2" ]; do
-        printf "\\$(printf %03o $((($3 >> (8 * i)) & 255)))" |
-            dd of="$dev/config" bs=1 seek=$(($1 + i)) conv=notrunc 2>/dev/null
-        i=$((i + 1))
-    done
-}
-
-cap=$(rcfg 52 1)
-while [ "$cap" -ne 0 ] && [ "$(rcfg "$cap" 1)" -ne 5 ]; do
-    cap=$(rcfg $((cap + 1)) 1)
-done
+cap=$(pci_cap "$dev" 5)
 [ "$cap" -ne 0 ] || { echo "msi: no MSI capability"; exit 1; }
 
 lo=$((0xfee00000 | (dest & 255) << 12))
 hi=$((dest >> 8))
 data=$((0xb0))
 printf 'msi: addr 0x%x%08x data 0x%x\n' $hi $lo $data
-wcfg 4 2 $(($(rcfg 4 2) | 6))           # memory space, bus master
-wcfg $((cap + 4)) 4 $lo
-wcfg $((cap + 8)) 4 $hi
-wcfg $((cap + 12)) 2 $data
-wcfg $((cap + 2)) 2 $(($(rcfg $((cap + 2)) 2) | 1))
+pci_write "$dev" 4 2 $(($(pci_read "$dev" 4 2) | 6))           # memory space, bus master
+pci_write "$dev" $((cap + 4)) 4 $lo
+pci_write "$dev" $((cap + 8)) 4 $hi
+pci_write "$dev" $((cap + 12)) 2 $data
+pci_write "$dev" $((cap + 2)) 2 $(($(pci_read "$dev" $((cap + 2)) 2) | 1))
 
 bar=$(awk 'NR == 1 { print $1 }' "$dev/resource")
 devmem $((bar + 0x60)) 32 1             # edu: raise interrupt

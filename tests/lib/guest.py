@@ -5,6 +5,8 @@ and the verdict line that tests/check.sh reads.
 import os
 import subprocess
 
+from vm import VM, VMError
+
 TOP = os.environ['TOP']
 GUEST = os.path.join(TOP, 'build', 'guest')
 KERNEL = os.path.join(GUEST, 'vmlinuz')
@@ -46,3 +48,22 @@ def verdict(failed):
         print('FAIL: ' + f)
     print('FAILED' if failed else 'PASSED')
     return 1 if failed else 0
+
+
+def run_guest_test(binary, args, workdir, name, test, seconds=180):
+    """Boot a guest with ARGS that runs tests/guest/TEST.sh; return its
+    serial output once the test exited, or None (saying why) if it did
+    not"""
+    try:
+        vm = VM(binary, args, workdir, name=name)
+    except VMError as e:
+        print('  %s: did not start: %s' % (name, e))
+        return None
+    try:
+        vm.wait_serial(r"^lg: test '%s' exited" % test, seconds)
+        return vm.serial()
+    except VMError as e:
+        print('  %s: %s' % (name, e))
+        return None
+    finally:
+        vm.close()

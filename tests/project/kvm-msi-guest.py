@@ -41,8 +41,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
-from guest import ACCEL, ACCEL_NAME, INITRD, KERNEL, KVM, prepare, verdict  # noqa: E402,E501
-from vm import VM, VMError  # noqa: E402
+from guest import (ACCEL, ACCEL_NAME, INITRD, KERNEL, KVM,  # noqa: E402
+                   prepare, run_guest_test, verdict)
 
 VECTORS = {'b': 0xb2, 'c': 0xb0, 'd': 0xb1}
 
@@ -69,19 +69,9 @@ def run(binary, machine, cpus, dest, workdir, name):
              '-append', 'console=ttyS0 quiet iomem=relaxed '
                         'lg.test=kvm-msi lg.dest=%d' % dest])
     t0 = time.time()
-    try:
-        vm = VM(binary, args, workdir, name=name)
-    except VMError as e:
-        print('  %s: did not start: %s' % (name, e))
+    out = run_guest_test(binary, args, workdir, name, 'kvm-msi')
+    if out is None:
         return None
-    try:
-        vm.wait_serial(r"^lg: test 'kvm-msi' exited", 180)
-        out = vm.serial()
-    except VMError as e:
-        print('  %s: %s' % (name, e))
-        return None
-    finally:
-        vm.close()
     apic = {int(c): int(a) for c, a in
             re.findall(r'^cpu: (\d+) apicid (\d+)', out, re.M)}
     a = sum(int(n) for c, n in re.findall(r'^a: (\d+) (\d+)$', out, re.M)

@@ -39,8 +39,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
-from guest import ACCEL, INITRD, KERNEL, prepare, verdict  # noqa: E402,E501
-from vm import VM, VMError  # noqa: E402
+from guest import ACCEL, INITRD, KERNEL, prepare, run_guest_test, verdict  # noqa: E402,E501
 
 # Every property the series adds, off (or at its old behaviour)
 ALL_OFF = ['-machine', 'msi-addr-hi-dest=off,fadt-apic-mode=cluster,'
@@ -63,19 +62,9 @@ def run(binary, machine, extra, workdir, name):
              '-append', 'console=ttyS0 quiet lg.test=windows-config '
                         'lg.dest=256'])
     t0 = time.time()
-    try:
-        vm = VM(binary, args, workdir, name=name)
-    except VMError as e:
-        print('  %s: did not start: %s' % (name, e))
+    out = run_guest_test(binary, args, workdir, name, 'windows-config')
+    if out is None:
         return None
-    try:
-        vm.wait_serial(r"^lg: test 'windows-config' exited", 180)
-        out = vm.serial()
-    except VMError as e:
-        print('  %s: %s' % (name, e))
-        return None
-    finally:
-        vm.close()
     found = {
         'apic': {int(c): int(a) for c, a in
                  re.findall(r'^cpu: (\d+) apicid (\d+)', out, re.M)},
