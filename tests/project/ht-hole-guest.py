@@ -3,8 +3,8 @@
 
 Boots the guest image (tests/guest/iomem.sh) on q35 11.0 with an AMD vCPU
 whose address space reaches the hole, with an ivshmem-plain device whose
-4 GiB BAR SeaBIOS would otherwise put right at 1012 GiB, under SeaBIOS and
-OVMF, and checks what the guest reports:
+4 GiB BAR SeaBIOS would otherwise put right at 1012 GiB, or a device with
+a 64 GiB BAR, under SeaBIOS and OVMF, and checks what the guest reports:
 
   - E820 (/sys/firmware/memmap): no RAM in the hole, and under SeaBIOS the
     hole reserved (OVMF does not pass reserved ranges above 4 GiB on);
@@ -19,10 +19,14 @@ fix.
 
 Two layouts reach the hole: RAM ending at 1012 GiB (-m 1010G, backend
 reserve=off; mem=2G keeps Linux from using it) and a memory-device region
-ending there (-m 2G,maxmem=1005G).  For contrast, the same guests with
-amd-ht-hole=off (the hole ignored, as on Intel vCPUs) must show the window
-or BAR inside the hole, and stock QEMU with the same configuration (it
-relocates RAM to 1 TiB) must refuse 41 phys-bits.
+ending there (-m 2G,maxmem=1005G).  A third stays below it, but has a
+pci-testdev with a 64 GiB BAR (membar=64G, no host memory needed): after
+900 GiB of RAM the 32 GiB window ends at 934 GiB, but SeaBIOS aligns the
+BAR to 960 GiB, across the hole, unless QEMU starts the window at 1 TiB.
+For contrast, the same guests with amd-ht-hole=off (the hole ignored, as
+on Intel vCPUs) must show the window or BAR inside the hole, and stock
+QEMU with the same configuration must refuse 41 phys-bits (it relocates
+RAM to 1 TiB) or, for the third, put the BAR inside the hole.
 
 Environment: QEMU (series build), STOCK_QEMU (optional), TOP.
 """
@@ -43,11 +47,22 @@ HOLE_END = 0xffffffffff
 TIB = 1 << 40
 
 
+IVSHMEM_4G = ['-object', 'memory-backend-ram,id=shm,size=4G,reserve=off',
+              '-device', 'ivshmem-plain,memdev=shm']
+
+# memory and devices; whether stock QEMU refuses 41 phys-bits for it
 MEMORY = {
-    'ram-to-hole': ['-object',
-                    'memory-backend-ram,id=ram0,size=1010G,reserve=off',
-                    '-machine', 'memory-backend=ram0', '-m', '1010G'],
-    'maxmem-to-hole': ['-m', '2G,slots=1,maxmem=1005G'],
+    'ram-to-hole': (['-object',
+                     'memory-backend-ram,id=ram0,size=1010G,reserve=off',
+                     '-machine', 'memory-backend=ram0', '-m', '1010G'] +
+                    IVSHMEM_4G, True),
+    'maxmem-to-hole': (['-m', '2G,slots=1,maxmem=1005G'] + IVSHMEM_4G, True),
+    # the 32 GiB window (902-934 GiB) stays below the hole, but firmware
+    # aligns a 64 GiB BAR to 960 GiB
+    'bar64-near-hole': (['-object',
+                         'memory-backend-ram,id=ram0,size=900G,reserve=off',
+                         '-machine', 'memory-backend=ram0', '-m', '900G',
+                         '-device', 'pci-testdev,membar=64G'], False),
 }
 
 
@@ -62,10 +77,8 @@ def guest_args(memory, extra, firmware):
               '-drive', 'if=pflash,format=raw,snapshot=on,file=' + OVMF_VARS]
     return (['-machine', 'q35'] + ACCEL +
             ['-cpu', 'qemu64,phys-bits=41,pdpe1gb=on'] + fw + extra +
-            MEMORY[memory] +
-            ['-object', 'memory-backend-ram,id=shm,size=4G,reserve=off',
-             '-device', 'ivshmem-plain,memdev=shm',
-             '-kernel', os.path.join(GUEST, 'vmlinuz'),
+            MEMORY[memory][0] +
+            ['-kernel', os.path.join(GUEST, 'vmlinuz'),
              '-initrd', os.path.join(GUEST, 'initramfs.cpio.gz'),
              '-append', 'console=ttyS0 mem=2G quiet lg.test=iomem'])
 
@@ -151,7 +164,7 @@ def main():
                       'the check above proves nothing' % memory)
                 failed += 1
 
-            if stock:
+            if stock and MEMORY[memory][1]:
                 try:
                     boot(stock, memory, [], workdir)
                     print('FAIL %s: stock QEMU started with 41 phys-bits'
@@ -159,6 +172,15 @@ def main():
                     failed += 1
                 except VMError as e:
                     print('  %s, stock 10.2.2: %s' % (memory, e))
+            elif stock:
+                # stock does not move RAM that stays below the hole
+                memmap, iomem = boot(stock, memory, [], workdir)
+                show('%s, stock 10.2.2' % memory, memmap, iomem)
+                if not any('inside the hole' in p
+                           for p in check_split(memmap, iomem)):
+                    print('FAIL %s: stock kept PCI out of the hole; '
+                          'the check above proves nothing' % memory)
+                    failed += 1
     print('%s' % ('FAILED' if failed else 'PASSED'))
     return 1 if failed else 0
 
