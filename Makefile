@@ -3,7 +3,7 @@
 # Each target is a few lines calling one script in scripts/; see README.md.
 
 .PHONY: all deps fetch tree export build stock guest check check-abi check-bisect \
-	fuzz-msi bench-ht-hole bench-msi demo clean
+	fuzz-msi fuzz-qemu bench-ht-hole bench-msi demo clean
 
 all: build
 
@@ -47,6 +47,11 @@ check-bisect: deps tree
 fuzz-msi: deps
 	$(MAKE) build
 	scripts/fuzz-msi.sh
+
+# QEMU's generic-fuzz (clang, libFuzzer, ASan, UBSan) on the Windows, i440fx
+# and split-layout configurations, FUZZ_SECONDS (600) each; not in check.
+fuzz-qemu: deps tree
+	scripts/fuzz-qemu.sh $(FUZZ_CONFIGS)
 
 # amd-ht-hole=relocate against split for large guests: a table, not a test.
 bench-ht-hole: deps
