@@ -33,7 +33,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'abi'))
-from guest_abi import Qemu  # noqa: E402
+from guest_abi import Qemu, QtestPci  # noqa: E402
 
 BUILD = os.path.join(HERE, '..', 'build')
 MACHINE = 'pc-q35-10.2'
@@ -55,36 +55,9 @@ RING_NUM = 64
 PFN_BUF = 0x200000                      # one page number to deflate
 
 
-class Pci:
-    def __init__(self, q, dev):
-        self.q, self.dev = q, dev
-
-    def _sel(self, reg):
-        self.q.qtest('outl 0xcf8 0x%x' % (0x80000000 | self.dev << 11 |
-                                          reg & 0xfc))
-        return 0xcfc + (reg & 3)
-
-    def read(self, reg, size):
-        port = self._sel(reg)
-        cmd = {1: 'inb', 2: 'inw', 4: 'inl'}[size]
-        return int(self.q.qtest('%s 0x%x' % (cmd, port)), 16)
-
-    def write(self, reg, size, value):
-        port = self._sel(reg)
-        cmd = {1: 'outb', 2: 'outw', 4: 'outl'}[size]
-        self.q.qtest('%s 0x%x 0x%x' % (cmd, port, value))
-
-    def cap(self, cap_id):
-        cap = self.read(0x34, 1)
-        while cap and self.read(cap, 1) != cap_id:
-            cap = self.read(cap + 1, 1)
-        assert cap, 'no capability 0x%x' % cap_id
-        return cap
-
-
 def edu_setup(q, addr):
     """MSI to ADDR; returns the qtest lines that send one."""
-    pci = Pci(q, EDU_DEV)
+    pci = QtestPci(q, EDU_DEV << 3)
     pci.write(0x10, 4, EDU_BAR)
     pci.write(0x04, 2, pci.read(0x04, 2) | 0x6)
     cap = pci.cap(0x05)
@@ -97,7 +70,7 @@ def edu_setup(q, addr):
 
 def balloon_setup(q, addr):
     """MSI-X vector 0 to ADDR on the deflate queue; the lines of one."""
-    pci = Pci(q, BALLOON_DEV)
+    pci = QtestPci(q, BALLOON_DEV << 3)
     pci.write(0x10, 4, BALLOON_IO | 1)
     pci.write(0x14, 4, BALLOON_MSIX_BAR)
     pci.write(0x04, 2, pci.read(0x04, 2) | 0x7)

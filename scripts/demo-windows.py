@@ -35,27 +35,16 @@ WINDOWS = ['-machine', 'default-bus-bypass-iommu=on',
 COLUMNS = ('pc-q35-10.2 (as stock)', 'pc-q35-11.0 (series)')
 
 
-def cfg(q, reg, size, value=None):
-    """Read or write the edu device's PCI configuration space"""
-    q.qtest('outl 0xcf8 0x%x' % (0x80000000 | EDU_DEVFN << 8 | (reg & ~3)))
-    port = 0xcfc + (reg & 3)
-    op = {1: 'b', 2: 'w', 4: 'l'}[size]
-    if value is None:
-        return int(q.qtest('in%s 0x%x' % (op, port)), 16)
-    q.qtest('out%s 0x%x 0x%x' % (op, port, value))
-
-
 def send_msi(q):
     """Program edu's MSI with the Windows-format message and fire it"""
-    cfg(q, 0x10, 4, EDU_BAR)
-    cfg(q, 0x04, 2, cfg(q, 0x04, 2) | 6)
-    cap = cfg(q, 0x34, 1)
-    while cap and cfg(q, cap, 1) != 0x05:
-        cap = cfg(q, cap + 1, 1)
-    cfg(q, cap + 4, 4, MSI_ADDR & 0xffffffff)
-    cfg(q, cap + 8, 4, MSI_ADDR >> 32)
-    cfg(q, cap + 12, 2, MSI_DATA)
-    cfg(q, cap + 2, 2, cfg(q, cap + 2, 2) | 1)
+    pci = guest_abi.QtestPci(q, EDU_DEVFN)
+    pci.write(0x10, 4, EDU_BAR)
+    pci.write(0x04, 2, pci.read(0x04, 2) | 6)
+    cap = pci.cap(0x05)
+    pci.write(cap + 4, 4, MSI_ADDR & 0xffffffff)
+    pci.write(cap + 8, 4, MSI_ADDR >> 32)
+    pci.write(cap + 12, 2, MSI_DATA)
+    pci.write(cap + 2, 2, pci.read(cap + 2, 2) | 1)
     q.qtest('writel 0x%x 0x1' % (EDU_BAR + 0x60))
 
 

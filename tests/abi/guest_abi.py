@@ -290,3 +290,32 @@ def main():
 
 if __name__ == '__main__':
     main()
+
+
+class QtestPci:
+    """PCI configuration space of device DEV (slot << 3 | function) on bus 0,
+    through qtest's port I/O (the 0xcf8/0xcfc mechanism)"""
+
+    def __init__(self, q, devfn):
+        self.q, self.devfn = q, devfn
+
+    def _port(self, reg):
+        self.q.qtest('outl 0xcf8 0x%x' % (0x80000000 | self.devfn << 8 |
+                                          (reg & 0xfc)))
+        return 0xcfc + (reg & 3)
+
+    def read(self, reg, size):
+        op = {1: 'inb', 2: 'inw', 4: 'inl'}[size]
+        return int(self.q.qtest('%s 0x%x' % (op, self._port(reg))), 16)
+
+    def write(self, reg, size, value):
+        op = {1: 'outb', 2: 'outw', 4: 'outl'}[size]
+        self.q.qtest('%s 0x%x 0x%x' % (op, self._port(reg), value))
+
+    def cap(self, cap_id):
+        """The offset of capability CAP_ID; asserts there is one"""
+        cap = self.read(0x34, 1)
+        while cap and self.read(cap, 1) != cap_id:
+            cap = self.read(cap + 1, 1)
+        assert cap, 'no capability 0x%x' % cap_id
+        return cap
