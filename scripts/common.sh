@@ -12,7 +12,7 @@ TREE=${SERIES_TREE:-$BUILD/series/qemu}  # git tree: upstream + a commit per pat
 OBJ=${SERIES_OBJ:-$BUILD/series/obj}     # build directory of the series
 STOCK=$BUILD/stock/qemu          # pristine copy for the ABI comparison
 STOCK_OBJ=$BUILD/stock/obj
-PATCHES=$TOP/patches
+PATCHES=$TOP/patches                 # one directory per series (patches/series)
 
 # Keep a user's git configuration from shaping anything we generate.
 GIT_CONFIG_NOSYSTEM=1
@@ -22,4 +22,26 @@ export GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL
 die() {
     echo "$(basename "$0"): error: $*" >&2
     exit 1
+}
+
+# The series, in the order they apply on upstream: patches/series names
+# one directory of patches/ per line.  Each directory holds git
+# format-patch files, their own 'series' file and the cover letter; in the
+# tree, each series is a branch of its name, stacked on the one before.
+series_names() {
+    grep -v '^#' "$PATCHES/series" | grep .
+}
+
+# The commit a series applies on: the branch of the series before it.
+series_base() {
+    base=upstream
+    for s in $(series_names); do
+        [ "$s" = "$1" ] && { echo "$base"; return 0; }
+        base=$s
+    done
+    die "no series named '$1' in patches/series ($(series_names | tr '\n' ' '))"
+}
+
+last_series() {
+    series_names | tail -n 1
 }

@@ -1,35 +1,74 @@
 #!/bin/sh
-# Write the commits of build/qemu after 'upstream' back to patches/ and
-# patches/series.  Every option that shapes the output is pinned, and the
-# user's git configuration is ignored (common.sh), so exporting an unchanged
-# tree reproduces the patch files byte for byte.
+# Write each series of build/series/qemu back to its directory of patches/:
+# the commits from the branch of the series before it (or 'upstream') to
+# the branch of its name, with a cover letter and a 'series' file.  Every
+# option that shapes the output is pinned, and the user's git configuration
+# is ignored (common.sh), so exporting an unchanged tree reproduces the
+# files byte for byte.  The cover letter keeps the subject and text of
+# patches/NAME/0000-cover-letter.patch; its shortlog, diffstat, date and Cc
+# list (scripts/get_maintainer.pl) are regenerated.
 #
-#   export.sh            replace patches/ with the tree's commits
-#   export.sh --to DIR   write them to DIR instead (for comparisons)
+#   export.sh            replace patches/*/ with the tree's series
+#   export.sh --to DIR   write them to DIR/NAME/ instead (for comparisons)
+#   export.sh --compare DIR   diff DIR/NAME/ against patches/NAME/, each series
 set -eu
 . "$(dirname "$0")/common.sh"
 
 out=$PATCHES
-if [ "${1:-}" = --to ]; then
-    out=$2
-fi
+case "${1:-}" in
+--to) out=$2 ;;
+--compare)
+    status=0
+    for name in $(series_names); do
+        diff -r "$PATCHES/$name" "$2/$name" || status=1
+    done
+    exit $status ;;
+esac
 
 [ -d "$TREE/.git" ] || die "no tree at ${TREE#$TOP/}; run 'make tree' first"
 [ -z "$(git -C "$TREE" status --porcelain)" ] ||
     die "${TREE#$TOP/} has uncommitted changes; commit or discard them before exporting"
+last=$(last_series)
+[ "$(git -C "$TREE" symbolic-ref --short HEAD 2>/dev/null)" = "$last" ] ||
+    die "${TREE#$TOP/} must have branch '$last' (the last series) checked out"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$TREE" format-patch -q -o "$tmp" \
-    --zero-commit --no-signature --no-numbered --subject-prefix=PATCH \
-    --no-cover-letter --no-thread --no-attach --no-notes --no-base \
-    --suffix=.patch --filename-max-length=64 \
-    -O/dev/null --abbrev=12 --diff-algorithm=myers --no-renames \
-    --stat=80 --stat-graph-width=40 --no-color \
-    upstream..HEAD
-(cd "$tmp" && ls -1 -- *.patch 2>/dev/null || true) > "$tmp/series"
+for name in $(series_names); do
+    base=$(series_base "$name")
+    git -C "$TREE" rev-parse -q --verify "refs/heads/$name" >/dev/null ||
+        die "${TREE#$TOP/} has no branch '$name'; run 'make tree'"
+    [ "$(git -C "$TREE" merge-base "$base" "$name")" = "$(git -C "$TREE" rev-parse "$base")" ] ||
+        die "branch '$name' is not based on '$base'; rebase with 'git rebase -i --update-refs upstream'"
+    dir=$tmp/$name
+    # The cover letter's From: is the committer's identity.
+    GIT_COMMITTER_NAME=$(git -C "$TREE" log -1 --format=%an "$name") \
+    GIT_COMMITTER_EMAIL=$(git -C "$TREE" log -1 --format=%ae "$name") \
+    git -C "$TREE" format-patch -q -o "$dir" \
+        --zero-commit --no-signature --numbered --subject-prefix=PATCH \
+        --cover-letter --no-thread --no-attach --no-notes --no-base \
+        --suffix=.patch --filename-max-length=64 \
+        -O/dev/null --abbrev=12 --diff-algorithm=myers --no-renames \
+        --stat=80 --stat-graph-width=40 --no-color \
+        "$base..$name"
+    (cd "$dir" && ls -1 -- *.patch | grep -v '^0000-cover-letter') > "$dir/series"
+    # shellcheck disable=SC2046
+    # (sorted: get_maintainer.pl's order of equals varies between runs),
+    # and the Cc: trailers of the patches (qemu-stable), as send-email adds
+    { (cd "$TREE" && perl scripts/get_maintainer.pl --no-rolestats --no-git-fallback \
+          $(sed "s|^|$dir/|" "$dir/series") 2>/dev/null) ||
+          die "scripts/get_maintainer.pl failed on series $name"
+      (cd "$dir" && awk '/^---$/ { nextfile } sub(/^Cc: /, "")' $(cat series))
+    } | LC_ALL=C sort -u > "$dir/cc"
+    python3 "$TOP/scripts/cover-letter.py" "$dir/0000-cover-letter.patch" \
+        "$PATCHES/$name/0000-cover-letter.patch" "$dir/cc" \
+        "$(git -C "$TREE" log -1 --format=%aD "$name")"
+    rm "$dir/cc"
+done
 
-mkdir -p "$out"
-rm -f "$out"/*.patch "$out/series"
-cp "$tmp"/* "$out"/ 2>/dev/null || true
-echo "export: $(grep -c . "$out/series" || true) patches written to $out"
+for name in $(series_names); do
+    mkdir -p "$out/$name"
+    rm -f "$out/$name"/*.patch "$out/$name/series"
+    cp "$tmp/$name"/* "$out/$name"/
+    echo "export: $name: $(grep -c . "$out/$name/series") patches and a cover letter written to $out/$name"
+done

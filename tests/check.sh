@@ -16,15 +16,37 @@ QEMU=$OBJ/qemu-system-x86_64
 roundtrip() {
     tmp=$(mktemp -d) || return 1
     "$TOP/scripts/export.sh" --to "$tmp" &&
-        diff -r "$PATCHES" "$tmp"
+        "$TOP/scripts/export.sh" --compare "$tmp"
     rc=$?
     rm -rf "$tmp"
     return $rc
 }
 checkpatch() {
-    out=$(cd "$PATCHES" && perl "$TREE/scripts/checkpatch.pl" --no-signoff "$1" 2>&1)
+    out=$(cd "$PATCHES/$1" && perl "$TREE/scripts/checkpatch.pl" --no-signoff "$2" 2>&1)
     echo "$out"
     ! echo "$out" | grep -q '^ERROR'
+}
+# The files of series NAME, applied in a scratch index on the tree of the
+# series before it (upstream for the first), must give the tree of the
+# series' branch: each series applies on the ones before it, as sent.
+series_applies() {
+    base=$(series_base "$1")
+    index=$(mktemp)
+    status=0
+    GIT_INDEX_FILE=$index git -C "$TREE" read-tree "$base" || status=1
+    for p in $(grep -v '^#' "$PATCHES/$1/series"); do
+        [ $status = 0 ] || break
+        GIT_INDEX_FILE=$index git -C "$TREE" apply --cached "$PATCHES/$1/$p" ||
+            { echo "$1/$p does not apply on $base and the patches before it"; status=1; }
+    done
+    if [ $status = 0 ]; then
+        got=$(GIT_INDEX_FILE=$index git -C "$TREE" write-tree)
+        want=$(git -C "$TREE" rev-parse "$1^{tree}")
+        echo "$1: $(grep -c . "$PATCHES/$1/series") patches on $base give tree $got (branch $1: $want)"
+        [ "$got" = "$want" ] || status=1
+    fi
+    rm -f "$index"
+    return $status
 }
 # Run from the source tree: bios-tables-test reads tests/data/acpi there.
 # GLib's '-p PATH' also runs the tests below PATH: skip those, so that a
@@ -106,8 +128,11 @@ run() {
 series_checks() {
 run series/export-round-trip 120 sh "$0" --call roundtrip
 
-for p in $(grep -v '^#' "$PATCHES/series"); do
-    run "checkpatch/${p%.patch}" 120 sh "$0" --call checkpatch "$p"
+for name in $(series_names); do
+    run "series/$name-applies" 120 sh "$0" --call series_applies "$name"
+    for p in $(grep -v '^#' "$PATCHES/$name/series"); do
+        run "checkpatch/$name/${p%.patch}" 120 sh "$0" --call checkpatch "$name" "$p"
+    done
 done
 }
 [ $quick = 1 ] || series_checks
