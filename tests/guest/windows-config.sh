@@ -5,6 +5,8 @@
 # Prints, one per line:
 #   cpu: N apicid M             each online CPU
 #   irq remapping: ...          the kernel's interrupt remapping mode
+#   apic routing: ...           the APIC driver Linux switched to (the
+#                               FADT's physical flag selects physical x2apic)
 #   ioapic: IRQ CHIP CPU COUNT  IRQ 4's count on the moved-to CPU, after
 #   virtio: NAME CHIP COUNT     virtio-rng's interrupts, summed over CPUs
 #   rng: BYTES                  bytes read from /dev/hwrng
@@ -13,6 +15,7 @@ dest=$(sed -n 's/.*lg\.dest=\([0-9]*\).*/\1/p' /proc/cmdline)
 dest=${dest:-256}
 awk '/^processor/ { p = $3 } /^apicid/ { print "cpu: " p " apicid " $3 }' /proc/cpuinfo
 echo "irq remapping: $(dmesg | grep -o 'Enabled IRQ remapping in [a-z0-9]* mode' || echo off)"
+echo "apic routing: $(dmesg | grep -o 'Switched APIC routing to [a-z0-9 ]*' | tail -n 1 | sed 's/.* to //')"
 
 cpu=$(awk -v d="$dest" '/^processor/ { p = $3 } /^apicid/ && $3 == d { print p }' /proc/cpuinfo)
 if [ -n "$cpu" ]; then

@@ -16,6 +16,9 @@ INTx, which reaches the vCPUs through the remapped I/O APIC; the MSI-X of
 devices outside the IOMMU, in Windows' format, is what x86-msi-hi-test
 shows.
 
+Linux must also switch to physical x2APIC destination mode, which the
+FADT's physical flag asks for on 11.0 (fadt-apic-mode), where pc-q35-10.2
+and fadt-apic-mode=cluster give cluster x2APIC mode.
 Last, the guest programs an edu device (outside the IOMMU too) with a
 Windows-format MSI to APIC ID 256 (tests/guest/msi-hi.sh), which must
 arrive on that vCPU: the part of this test that stock QEMU fails.
@@ -69,6 +72,7 @@ def run(binary, machine, extra, workdir, name):
         'apic': {int(c): int(a) for c, a in
                  re.findall(r'^cpu: (\d+) apicid (\d+)', out, re.M)},
         'remap': (re.findall(r'^irq remapping: (.*)$', out, re.M) or ['?'])[0],
+        'routing': (re.findall(r'^apic routing: (.*)$', out, re.M) or ['?'])[0],
         'ioapic': re.search(r'^ioapic: 4 (\S+) (\d+) (\d+)$', out, re.M),
         'virtio': sum(int(n) for n in
                       re.findall(r'^virtio: \S+ \S+ (\d+)$', out, re.M)),
@@ -78,21 +82,23 @@ def run(binary, machine, extra, workdir, name):
         'took': (re.findall(r'^took: (\S+)$', out, re.M) or ['?'])[0],
     }
     io = found['ioapic']
-    print('  %s (%.0f s): cpus %s; %s; IRQ 4 (%s) on CPU %s: %s; '
+    print('  %s (%.0f s): cpus %s; %s; APIC routing: %s; IRQ 4 (%s) on CPU %s: %s; '
           'virtio-rng: %d interrupts (%s), %d bytes read; '
           'Windows-format MSI taken by CPU.vector: %s' %
           (name, time.time() - t0,
            ' '.join('%d=apic %d' % kv for kv in sorted(found['apic'].items())),
-           found['remap'], io.group(1) if io else '?',
+           found['remap'], found['routing'], io.group(1) if io else '?',
            io.group(2) if io else '?', io.group(3) if io else '?',
            found['virtio'], found['virtio_chip'], found['rng'],
            found['took']))
     return found
 
 
-def problems(found, windows_msi):
+def problems(found, windows_msi, routing):
     """What the guest found wrong, as a list of strings; WINDOWS_MSI: whether
-    the Windows-format MSI must arrive on APIC ID 256, else nowhere"""
+    the Windows-format MSI must arrive on APIC ID 256, else nowhere;
+    ROUTING: the APIC driver Linux must choose (the FADT's physical
+    destination mode flag makes it physical x2apic), or None"""
     if found is None:
         return ['the guest did not run its test']
     bad = []
@@ -100,6 +106,8 @@ def problems(found, windows_msi):
         bad.append('the vCPU with APIC ID 256 is not online')
     if found['remap'] != 'Enabled IRQ remapping in x2apic mode':
         bad.append('no interrupt remapping in x2APIC mode')
+    if routing and found['routing'] != routing:
+        bad.append('APIC routing is %s, not %s' % (found['routing'], routing))
     io = found['ioapic']
     if not io or not io.group(1).startswith('IR-') or int(io.group(3)) == 0:
         bad.append('IRQ 4 was not remapped to and counted on APIC ID 256')
@@ -120,18 +128,19 @@ def main():
     prepare()
     failed = []
     with tempfile.TemporaryDirectory() as workdir:
-        for name, machine, extra, windows_msi in [
-                ('series-11.0', 'pc-q35-11.0', [], True),
-                ('series-10.2', 'pc-q35-10.2', [], False),
-                ('series-11.0-all-off', 'pc-q35-11.0', ALL_OFF, False)]:
+        for name, machine, extra, windows_msi, routing in [
+                ('series-11.0', 'pc-q35-11.0', [], True, 'physical x2apic'),
+                ('series-10.2', 'pc-q35-10.2', [], False, 'cluster x2apic'),
+                ('series-11.0-all-off', 'pc-q35-11.0', ALL_OFF, False,
+                 'cluster x2apic')]:
             found = run(qemu, machine, extra, workdir, name)
             failed += ['%s: %s' % (name, p) for p in
-                       problems(found, windows_msi)]
+                       problems(found, windows_msi, routing)]
         if stock and os.access(stock, os.X_OK):
             for name, machine in [('stock-11.0', 'pc-q35-11.0'),
                                   ('stock-10.2', 'pc-q35-10.2')]:
                 found = run(stock, machine, [], workdir, name)
-                bad = problems(found, True)
+                bad = problems(found, True, None)
                 print('  %s, for comparison: %s' %
                       (name, '; '.join(bad) if bad else 'passes'))
                 if found and found['took'] not in ('none', '?'):
