@@ -15,7 +15,7 @@ dest=$(sed -n 's/.*lg\.dest=\([0-9]*\).*/\1/p' /proc/cmdline)
 dest=${dest:-256}
 awk '/^processor/ { p = $3 } /^apicid/ { print "cpu: " p " apicid " $3 }' /proc/cpuinfo
 echo "irq remapping: $(dmesg | grep -o 'Enabled IRQ remapping in [a-z0-9]* mode' || echo off)"
-echo "apic routing: $(dmesg | grep -o 'Switched APIC routing to [a-z0-9 ]*' | tail -n 1 | sed 's/.* to //')"
+echo "apic routing: $(dmesg | grep -o 'APIC routing to [a-z0-9 ]*' | tail -n 1 | sed 's/.* to //')"
 
 cpu=$(awk -v d="$dest" '/^processor/ { p = $3 } /^apicid/ && $3 == d { print p }' /proc/cpuinfo)
 if [ -n "$cpu" ]; then
