@@ -9,7 +9,8 @@
 # Runs generic-fuzz FUZZ_SECONDS (default 600) per configuration, keeping
 # each one's corpus in build/fuzz-qemu/corpus/CONFIG so that runs across
 # sessions add up, and its log and any crash, leak or sanitizer report in
-# build/fuzz-qemu/CONFIG/.  Configurations:
+# build/fuzz-qemu/CONFIG/ (those of earlier runs move to CONFIG/earlier/,
+# so that each run reports its own findings).  Configurations:
 #
 #   windows  q35 11.0, EPYC vCPUs with x2APIC and one at APIC ID 256,
 #            default-bus-bypass-iommu=on, intel-iommu with interrupt
@@ -40,12 +41,15 @@ flags="--target-list=x86_64-softmmu --without-default-features --enable-tcg
  --disable-rust --disable-download --disable-install-blobs
  --python=/usr/bin/python3"
 flags=$(echo $flags)
+key="$flags (cc: ccache clang)"
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 mkdir -p "$fobj"
-if [ ! -f "$fobj/build.ninja" ] || [ "$(cat "$fobj/.configure-flags" 2>/dev/null)" != "$flags" ]; then
-    (cd "$fobj" && "$TREE/configure" $flags --cc=clang --cxx=clang++ \
+if [ ! -f "$fobj/build.ninja" ] || [ "$(cat "$fobj/.configure-flags" 2>/dev/null)" != "$key" ]; then
+    (cd "$fobj" && "$TREE/configure" $flags --cc="ccache clang" --cxx="ccache clang++" \
          > configure.log 2>&1) ||
         { tail -30 "$fobj/configure.log" >&2; die "configure failed (see ${fobj#$TOP/}/configure.log)"; }
-    echo "$flags" > "$fobj/.configure-flags"
+    echo "$key" > "$fobj/.configure-flags"
 fi
 echo "fuzz-qemu: ninja qemu-fuzz-x86_64 in ${fobj#$TOP/}"
 ninja -C "$fobj" -j"${JOBS:-$(($(nproc) + 1))}" qemu-fuzz-x86_64
@@ -86,7 +90,11 @@ failed=0
 for config in ${*:-windows i440fx split}; do
     args=$(echo $FIRMWARE $(config_args "$config"))
     dir=$out/$config
-    mkdir -p "$dir" "$out/corpus/$config"
+    mkdir -p "$dir/earlier" "$out/corpus/$config"
+    # What earlier runs found stays, in earlier/: a run counts its own.
+    for f in "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/slow-unit-*; do
+        [ -e "$f" ] && mv "$f" "$dir/earlier/"
+    done
     echo "fuzz-qemu: $config for $seconds s: $args"
     status=0
     QEMU_FUZZ_ARGS="$args" QEMU_FUZZ_OBJECTS="$(config_objects "$config")" \
