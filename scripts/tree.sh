@@ -23,6 +23,8 @@ if [ ! -d "$TREE/.git" ]; then
     git -C "$TREE" add -A -f .
     git -C "$TREE" commit -q -m "Import QEMU $QEMU_VERSION ($TARBALL_NAME)"
     git -C "$TREE" tag upstream
+    # The series' branches are made below, each at its last patch.
+    git -C "$TREE" checkout -q --detach upstream
     # Scratch files that QEMU's tests leave in the source tree when killed.
     echo '/tests/acpi-test-disk-*' >> "$TREE/.git/info/exclude"
 else
