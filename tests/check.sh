@@ -128,10 +128,11 @@ run() {
 series_checks() {
 run series/export-round-trip 120 sh "$0" --call roundtrip
 
-for name in $(series_names); do
-    run "series/$name-applies" 120 sh "$0" --call series_applies "$name"
-    for p in $(grep -v '^#' "$PATCHES/$name/series"); do
-        run "checkpatch/$name/${p%.patch}" 120 sh "$0" --call checkpatch "$name" "$p"
+# (run() sets 'name': the loops use other variables)
+for s in $(series_names); do
+    run "series/$s-applies" 120 sh "$0" --call series_applies "$s"
+    for p in $(grep -v '^#' "$PATCHES/$s/series"); do
+        run "checkpatch/$s/${p%.patch}" 120 sh "$0" --call checkpatch "$s" "$p"
     done
 done
 }
