@@ -13,10 +13,9 @@ static inline void trace_x86_msi_compat(uint64_t addr, uint32_t data,
                                         uint32_t dest, uint8_t vector,
                                         uint8_t delivery_mode,
                                         uint64_t canonical) {}
-static inline void trace_x86_msi_remappable(uint64_t addr, uint32_t data,
-                                            uint16_t handle, bool shv,
-                                            uint16_t subhandle) {}
 static inline void trace_x86_msi_xen_pirq(uint64_t addr, uint32_t data,
                                           uint32_t pirq) {}
 static inline void trace_x86_msi_invalid(uint64_t addr, uint32_t data,
                                          const char *reason) {}
+static inline void trace_x86_msi_kvm_ioapic_refused(uint64_t addr,
+                                                    uint32_t data) {}
