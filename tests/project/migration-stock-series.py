@@ -10,6 +10,7 @@ interrupt count must keep growing (the MSI-X and remapping state arrived).
 """
 
 import os
+import time
 import re
 import sys
 import tempfile
@@ -75,7 +76,13 @@ def one(machine, work):
             src.cmd('migrate', uri='unix:' + sock)
             src.wait_migration()
             last = ticks(src)[-1]
+            # The source completes once it has sent the last state; the
+            # destination may still be loading it (seen on a loaded host).
+            deadline = time.time() + 60
             status = dst.cmd('query-status')['status']
+            while status == 'inmigrate' and time.time() < deadline:
+                time.sleep(0.2)
+                status = dst.cmd('query-status')['status']
             if status != 'running':
                 raise VMError('%s is %s after migration' % (name, status))
             state = wait_progress(dst, (last[0], last[2]))
