@@ -10,10 +10,10 @@ interrupt count must keep growing (the MSI-X and remapping state arrived).
 """
 
 import os
-import time
 import re
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 from vm import VM, VMError  # noqa: E402
