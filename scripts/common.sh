@@ -24,12 +24,18 @@ die() {
     exit 1
 }
 
-# The series, in the order they apply on upstream: patches/series names
-# one directory of patches/ per line.  Each directory holds git
-# format-patch files, their own 'series' file and the cover letter; in the
-# tree, each series is a branch of its name, stacked on the one before.
+# The series, in the order they apply on upstream.  patches/series lists
+# every patch as NAME/FILE, series after series (as pve-qemu's does); the
+# directory patches/NAME holds one series' format-patch files and its cover
+# letter.  In the tree, each series is a branch of its name, stacked on the
+# one before.
 series_names() {
-    grep -v '^#' "$PATCHES/series" | grep .
+    grep -v '^#' "$PATCHES/series" | grep . | sed 's|/.*||' | awk '!seen[$0]++'
+}
+
+# The patch files of series NAME, in order
+series_patches() {
+    grep -v '^#' "$PATCHES/series" | sed -n "s|^$1/||p"
 }
 
 # The commit a series applies on: the branch of the series before it.

@@ -51,7 +51,7 @@ unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE
 summary=
 for name in $(series_names); do
     n=0
-    for p in $(grep -v '^#' "$PATCHES/$name/series"); do
+    for p in $(series_patches "$name"); do
         if ! git -C "$TREE" am -q --no-3way "$PATCHES/$name/$p" >/dev/null 2>&1; then
             git -C "$TREE" am --abort 2>/dev/null || true
             # What is applied so far is tree.sh's own: a re-run may replace it.

@@ -34,7 +34,7 @@ series_applies() {
     index=$(mktemp)
     status=0
     GIT_INDEX_FILE=$index git -C "$TREE" read-tree "$base" || status=1
-    for p in $(grep -v '^#' "$PATCHES/$1/series"); do
+    for p in $(series_patches "$1"); do
         [ $status = 0 ] || break
         GIT_INDEX_FILE=$index git -C "$TREE" apply --cached "$PATCHES/$1/$p" ||
             { echo "$1/$p does not apply on $base and the patches before it"; status=1; }
@@ -42,7 +42,7 @@ series_applies() {
     if [ $status = 0 ]; then
         got=$(GIT_INDEX_FILE=$index git -C "$TREE" write-tree)
         want=$(git -C "$TREE" rev-parse "$1^{tree}")
-        echo "$1: $(grep -c . "$PATCHES/$1/series") patches on $base give tree $got (branch $1: $want)"
+        echo "$1: $(series_patches "$1" | grep -c .) patches on $base give tree $got (branch $1: $want)"
         [ "$got" = "$want" ] || status=1
     fi
     rm -f "$index"
@@ -131,7 +131,7 @@ run series/export-round-trip 120 sh "$0" --call roundtrip
 # (run() sets 'name': the loops use other variables)
 for s in $(series_names); do
     run "series/$s-applies" 120 sh "$0" --call series_applies "$s"
-    for p in $(grep -v '^#' "$PATCHES/$s/series"); do
+    for p in $(series_patches "$s"); do
         run "checkpatch/$s/${p%.patch}" 120 sh "$0" --call checkpatch "$s" "$p"
     done
 done
