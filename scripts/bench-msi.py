@@ -33,7 +33,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'tests', 'abi'))
-from guest_abi import Qemu, QtestPci  # noqa: E402
+from guest_abi import Qemu, QtestPci, edu_msi_setup  # noqa: E402
 
 BUILD = os.path.join(HERE, '..', 'build')
 MACHINE = 'pc-q35-10.2'
@@ -57,14 +57,7 @@ PFN_BUF = 0x200000                      # one page number to deflate
 
 def edu_setup(q, addr):
     """MSI to ADDR; returns the qtest lines that send one."""
-    pci = QtestPci(q, EDU_DEV << 3)
-    pci.write(0x10, 4, EDU_BAR)
-    pci.write(0x04, 2, pci.read(0x04, 2) | 0x6)
-    cap = pci.cap(0x05)
-    pci.write(cap + 4, 4, addr & 0xffffffff)
-    pci.write(cap + 8, 4, addr >> 32)
-    pci.write(cap + 12, 2, DATA)
-    pci.write(cap + 2, 2, pci.read(cap + 2, 2) | 1)
+    edu_msi_setup(q, EDU_DEV << 3, EDU_BAR, addr, DATA)
     return lambda i: ['writel 0x%x 0x1' % (EDU_BAR + 0x60)]
 
 

@@ -37,14 +37,7 @@ COLUMNS = ('pc-q35-10.2 (as stock)', 'pc-q35-11.0 (series)')
 
 def send_msi(q):
     """Program edu's MSI with the Windows-format message and fire it"""
-    pci = guest_abi.QtestPci(q, EDU_DEVFN)
-    pci.write(0x10, 4, EDU_BAR)
-    pci.write(0x04, 2, pci.read(0x04, 2) | 6)
-    cap = pci.cap(0x05)
-    pci.write(cap + 4, 4, MSI_ADDR & 0xffffffff)
-    pci.write(cap + 8, 4, MSI_ADDR >> 32)
-    pci.write(cap + 12, 2, MSI_DATA)
-    pci.write(cap + 2, 2, pci.read(cap + 2, 2) | 1)
+    guest_abi.edu_msi_setup(q, EDU_DEVFN, EDU_BAR, MSI_ADDR, MSI_DATA)
     q.qtest('writel 0x%x 0x1' % (EDU_BAR + 0x60))
 
 

@@ -319,3 +319,16 @@ class QtestPci:
             cap = self.read(cap + 1, 1)
         assert cap, 'no capability 0x%x' % cap_id
         return cap
+
+
+def edu_msi_setup(q, devfn, bar, addr, data):
+    """Map edu DEVFN's BAR 0 at BAR, enable it as a bus master and program
+    its MSI with ADDR and DATA; a write of 1 to BAR + 0x60 then sends it"""
+    pci = QtestPci(q, devfn)
+    pci.write(0x10, 4, bar)
+    pci.write(0x04, 2, pci.read(0x04, 2) | 0x6)
+    cap = pci.cap(0x05)
+    pci.write(cap + 4, 4, addr & 0xffffffff)
+    pci.write(cap + 8, 4, addr >> 32)
+    pci.write(cap + 12, 2, data)
+    pci.write(cap + 2, 2, pci.read(cap + 2, 2) | 1)
