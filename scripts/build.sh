@@ -7,7 +7,9 @@
 # SRC and OBJ default to the series tree and its build directory; TARGETs to
 # the emulator and the test programs named in tests/qemu-tests.txt.
 #
-# Only x86_64-softmmu and the features the tests need are configured.  The
+# Only x86_64-softmmu and the features the tests need are configured;
+# virtfs is one, for the nested KVM stage, whose outer QEMU (L0) is this
+# build and exports the host's root to the Linux host (L1) that runs KVM.  The
 # Debian tarball has no firmware blobs: firmware comes from Debian's seabios,
 # ipxe-qemu and qemu-system-data packages through --firmwarepath.  meson
 # still names the stripped edk2 images as inputs of targets we never build,
@@ -23,6 +25,7 @@ obj=${2:-$OBJ}
 
 CONFIGURE_FLAGS="--target-list=x86_64-softmmu --without-default-features
  --enable-tcg --enable-kvm --enable-slirp --enable-trace-backends=log
+ --enable-virtfs --enable-attr --enable-cap-ng
  --enable-werror --disable-docs --disable-rust --disable-download
  --disable-install-blobs
  --python=/usr/bin/python3

@@ -10,6 +10,7 @@ set -eu
 
 PKGS="build-essential ninja-build pkg-config ccache git python3 python3-venv
  flex bison libglib2.0-dev libpixman-1-dev zlib1g-dev libslirp-dev
+ libcap-ng-dev libattr1-dev
  seabios ipxe-qemu ovmf qemu-system-data acpica-tools
  device-tree-compiler valgrind clang libclang-rt-14-dev busybox-static linux-image-amd64 cpio xz-utils
  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients"

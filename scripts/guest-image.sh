@@ -3,8 +3,14 @@
 # busybox initramfs whose /init loads a few modules and runs the test script
 # named on the kernel command line (lg.test=NAME runs tests/guest/NAME.sh).
 #
-# Output: build/guest/vmlinuz and build/guest/initramfs.cpio.gz (rebuilt
-# when the kernel or the scripts change).
+# Also the initramfs of L1, the Linux host that the nested KVM stage boots
+# under TCG (tests/lib/nested-kvm.sh): its /init mounts the machine's root
+# read-only over virtio-9p, chroots there, loads kvm_amd and runs the
+# command that the stage left in the directory named by lg.out=.
+#
+# Output: build/guest/vmlinuz, build/guest/initramfs.cpio.gz and
+# build/guest/l1-initramfs.cpio.gz (rebuilt when the kernel or the scripts
+# change).
 set -eu
 . "$(dirname "$0")/common.sh"
 
@@ -16,23 +22,15 @@ kver=$(ls /lib/modules 2>/dev/null | sort -V | tail -n 1)
 
 # Modules the tests use, with their dependencies from modules.dep.
 MODULES="virtio_pci virtio_rng virtio_blk virtio_net uio_pci_generic"
+# Modules L1 needs before it can reach the machine's root.
+L1_MODULES="virtio_pci 9pnet_virtio 9p"
 
-stamp=$(cat "$0" /boot/vmlinuz-"$kver" "$TOP"/tests/guest/*.sh | sha256sum | cut -c1-16)
+stamp=$(cat "$0" /boot/vmlinuz-"$kver" "$TOP"/tests/guest/*.sh "$TOP"/tests/lib/*-init.sh | sha256sum | cut -c1-16)
 if [ "$(cat "$GUEST/.stamp" 2>/dev/null)" = "$stamp" ]; then
     exit 0
 fi
 
-root=$GUEST/root
-rm -rf "$root"
-mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" \
-         "$root/tests" "$root/modules"
-cp /bin/busybox "$root/bin/busybox"
-for app in $(/bin/busybox --list); do
-    [ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
-done
-
 moddir=/lib/modules/$kver
-order=
 add_module() {
     local path dep
     path=$(awk -v m="/$1.ko" 'index($1, m) { sub(":", "", $1); print $1; exit }' \
@@ -44,38 +42,46 @@ add_module() {
     case " $order " in *" $path "*) return ;; esac
     order="$order $path"
 }
-# Module file names mix '_' and '-' (virtio_pci.ko, virtio-rng.ko).
-for m in $MODULES; do
-    add_module "$m" || add_module "$(echo "$m" | tr _ -)" ||
-        die "module $m not found in $moddir"
-done
-for path in $order; do
-    cp "$moddir/$path" "$root/modules/"
-    basename "$path" >> "$root/modules/order"
-done
 
-cp "$TOP"/tests/guest/*.sh "$root/tests/"
-cat > "$root/init" <<'EOT'
-#!/bin/sh
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-for m in $(cat /modules/order); do
-    insmod /modules/$m 2>/dev/null
-done
-test=$(sed -n 's/.*lg\.test=\([^ ]*\).*/\1/p' /proc/cmdline)
-echo "lg: running test '$test'"
-if [ -f "/tests/$test.sh" ]; then
-    sh "/tests/$test.sh"
-    echo "lg: test '$test' exited with $?"
-else
-    echo "lg: no test named '$test'"
-fi
-poweroff -f
-EOT
-chmod +x "$root/init"
+# busybox_root DIR MODULES...: a busybox root in DIR, with the modules and
+# their dependencies in DIR/modules, their load order in DIR/modules/order.
+busybox_root() {
+    root=$1
+    shift
+    rm -rf "$root"
+    mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" \
+             "$root/modules"
+    cp /bin/busybox "$root/bin/busybox"
+    for app in $(/bin/busybox --list); do
+        [ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
+    done
+    order=
+    # Module file names mix '_' and '-' (virtio_pci.ko, virtio-rng.ko).
+    for m in "$@"; do
+        add_module "$m" || add_module "$(echo "$m" | tr _ -)" ||
+            die "module $m not found in $moddir"
+    done
+    for path in $order; do
+        cp "$moddir/$path" "$root/modules/"
+        basename "$path" >> "$root/modules/order"
+    done
+}
 
-(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$GUEST/initramfs.cpio.gz"
+# cpio_gz DIR INIT FILE: DIR with INIT as its /init, as FILE
+cpio_gz() {
+    cp "$2" "$1/init"
+    chmod +x "$1/init"
+    (cd "$1" && find . | cpio -o -H newc --quiet) | gzip -1 > "$3"
+}
+
+busybox_root "$GUEST/root" $MODULES
+mkdir -p "$GUEST/root/tests"
+cp "$TOP"/tests/guest/*.sh "$GUEST/root/tests/"
+cpio_gz "$GUEST/root" "$TOP/tests/lib/guest-init.sh" "$GUEST/initramfs.cpio.gz"
+
+busybox_root "$GUEST/l1-root" $L1_MODULES
+cpio_gz "$GUEST/l1-root" "$TOP/tests/lib/l1-init.sh" "$GUEST/l1-initramfs.cpio.gz"
+
 cp "/boot/vmlinuz-$kver" "$GUEST/vmlinuz"
 echo "$stamp" > "$GUEST/.stamp"
 echo "guest-image: Linux $kver with busybox in ${GUEST#$TOP/}"

@@ -65,6 +65,16 @@ qemu_test() {
     # shellcheck disable=SC2086
     "$prog" --tap -k "$@" $skip
 }
+# A guest test of tests/project under KVM: the host's when the probe took
+# it, else KVM nested in a Linux host under TCG (tests/lib/nested-kvm.sh).
+kvm_test() {
+    if [ "$LG_ACCEL" = kvm ]; then
+        echo "kvm: the host's: $LG_ACCEL_WHY"
+        python3 "$TOP/tests/project/$1.py"
+    else
+        sh "$TOP/tests/lib/nested-kvm.sh" python3 "$TOP/tests/project/$1.py"
+    fi
+}
 if [ "${1:-}" = --call ]; then
     shift
     "$@"
@@ -156,6 +166,19 @@ for t in "$TOP"/tests/project/*.sh "$TOP"/tests/project/*.py; do
     case "$t" in *.py) interp=python3 ;; *) interp=sh ;; esac
     run "project/$n" 600 env QEMU="$QEMU" STOCK_QEMU="$STOCK_OBJ/qemu-system-x86_64" \
         TOP="$TOP" "$interp" "$t"
+done
+
+# --- The KVM stage: the guest tests under Linux's KVM ------------------------
+# Under TCG the guest tests above show QEMU's own APIC and IOAPIC; here they
+# run with KVM's local APICs, its GSI routes, irqfds and EOI exits.  Where
+# the host's KVM runs no guest, each test boots a Linux host (L1) under TCG
+# with AMD SVM and nested paging, whose kvm_amd runs the test's guests.
+KVM_TESTS=${KVM_TESTS-"kvm-msi-guest"}
+for t in $KVM_TESTS; do
+    [ $quick = 0 ] || continue
+    run "kvm/$t" 1200 env QEMU="$QEMU" STOCK_QEMU="$STOCK_OBJ/qemu-system-x86_64" \
+        TOP="$TOP" sh "$0" --call kvm_test "$t"
+    grep -E '^nested: L[01]' "$LOGS/kvm_$t.log" | sed 's/^/     /'
 done
 
 # --- The guest ABI guard: stock 10.2.2 against the series -------------------

@@ -13,7 +13,10 @@
 #                            (d) virtio-blk's queue, served by an iothread
 #                            through a KVM MSI route (irqfd), its MSI-X
 #                            entry rewritten in Windows' format (masked,
-#                            written, unmasked), vector 0xb1, then a read
+#                            written, unmasked), vector 0xb1, then a read;
+#                            (e) the same entry rewritten after (d) in
+#                            the 15-bit format, vector 0xb3, then a read
+#   a2: CPU COUNT            virtio-rng's count on that vCPU after (d)
 dest=$(sed -n 's/.*lg\.dest=\([0-9]*\).*/\1/p' /proc/cmdline)
 dest=${dest:-256}
 awk '/^processor/ { p = $3 } /^apicid/ { print "cpu: " p " apicid " $3 }' /proc/cpuinfo
@@ -59,14 +62,26 @@ msix=$(pci_cap "$blk" 17)
 table=$(pci_read "$blk" $((msix + 4)) 4)
 bar=$(awk -v n=$((table & 7)) 'NR == n + 1 { print $1 }' "$blk/resource")
 entry=$((bar + (table & ~7) + 16))
-echo "msi: d addr 0x$(printf %x%08x $((dest >> 8)) $((0xfee00000 | (dest & 255) << 12))) data 0xb1"
-devmem $((entry + 12)) 32 1                             # mask
-devmem $((entry + 0)) 32 $((0xfee00000 | (dest & 255) << 12))
-devmem $((entry + 4)) 32 $((dest >> 8))
-devmem $((entry + 8)) 32 $((0xb1))
-devmem $((entry + 12)) 32 0                             # unmask
-# the completion goes to a vector without a handler: do not wait for it
-dd if=/dev/vda of=/dev/null bs=4096 count=1 skip=7 iflag=direct 2>/dev/null &
-sleep 2
+# blk_msix PART ADDR_LO ADDR_HI DATA BLOCK: mask, write, unmask, then a
+# read, whose completion goes to a vector without a handler: no wait
+blk_msix() {
+    echo "msi: $1 addr 0x$(printf %x%08x "$3" "$2") data 0x$(printf %x "$4")"
+    devmem $((entry + 12)) 32 1                         # mask
+    devmem $((entry + 0)) 32 "$2"
+    devmem $((entry + 4)) 32 "$3"
+    devmem $((entry + 8)) 32 "$4"
+    devmem $((entry + 12)) 32 0                         # unmask
+    dd if=/dev/vda of=/dev/null bs=4096 count=1 skip="$5" iflag=direct 2>/dev/null &
+    sleep 2
+}
+blk_msix d $((0xfee00000 | (dest & 255) << 12)) $((dest >> 8)) $((0xb1)) 7
+
+# (e) after (d): virtio-rng still reaches the vCPU, and the entry takes
+# a valid message again
+dd if=/dev/hwrng bs=16 count=4 2>/dev/null | wc -c > /dev/null
+for irq in $irqs; do
+    awk -v i="$irq:" -v c="$cpu" '$1 == i { print "a2: " c " " $(c + 2) }' /proc/interrupts
+done
+blk_msix e $((0xfee00000 | (dest & 255) << 12 | (dest >> 8 & 127) << 5)) 0 $((0xb3)) 9
 
 dmesg | sed -n 's/.*: \([0-9]*\.[0-9]*\) No irq handler for vector.*/took: \1/p'

@@ -23,12 +23,16 @@ route and irqfd).  tests/guest/kvm-msi.sh checks:
   (b) an edu MSI in the 15-bit format, vector 0xb2, taken by APIC 256;
   (c) an edu MSI in Windows' format, vector 0xb0, taken by APIC 256;
   (d) virtio-blk's queue MSI-X entry rewritten in Windows' format (mask,
-      write, unmask), vector 0xb1, then a read: taken by APIC 256.
-The series on pc-q35-11.0 must pass all four; on pc-q35-10.2, (a) and (b)
-and neither (c) nor (d), which are not delivered.  Stock 10.2.2
+      write, unmask), vector 0xb1, then a read: taken by APIC 256;
+  (e) after (d), virtio-rng's interrupts still counted on APIC 256, and
+      the same entry rewritten in the 15-bit format, vector 0xb3, then a
+      read: taken by APIC 256.
+The series on pc-q35-11.0 must pass all five; on pc-q35-10.2, (a), (b)
+and (e), and neither (c) nor (d), which are not delivered: KVM refuses
+(d)'s route, which becomes one to no CPU, and QEMU runs on.  Stock 10.2.2
 (STOCK_QEMU) on pc-q35-10.2 is shown for comparison and must not deliver
-(c) or (d); it may not finish, since KVM refuses (d)'s route there and
-QEMU aborts.
+(c) or (d); it aborts at (d), when KVM refuses the route, and the test
+prints the assertion.
 
 Environment: QEMU (series build), STOCK_QEMU (optional), TOP.
 """
@@ -44,7 +48,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from guest import (ACCEL, ACCEL_NAME, INITRD, KERNEL, KVM,  # noqa: E402
                    prepare, run_guest_test, verdict)
 
-VECTORS = {'b': 0xb2, 'c': 0xb0, 'd': 0xb1}
+VECTORS = {'b': 0xb2, 'c': 0xb0, 'd': 0xb1, 'e': 0xb3}
 
 
 # The vCPUs under KVM: APIC IDs 0 and 256 (socket 2 of 3 x 65 cores)
@@ -56,7 +60,8 @@ TCG_CPUS = ['-cpu', 'qemu64', '-smp', '2']
 
 def run(binary, machine, cpus, dest, workdir, name):
     """Boot the guest; return (APIC ID by CPU, (a)'s count on APIC DEST,
-    APIC ID that took each part's vector), or None"""
+    APIC ID that took each part's vector, the count after (d)), or None,
+    with QEMU's last message"""
     disk = os.path.join(workdir, 'disk.img')
     with open(disk, 'wb') as f:
         f.truncate(1 << 20)
@@ -64,36 +69,45 @@ def run(binary, machine, cpus, dest, workdir, name):
             ['-m', '1G', '-device', 'virtio-rng-pci', '-device', 'edu',
              '-object', 'iothread,id=io0',
              '-drive', 'file=%s,if=none,id=d0,format=raw' % disk,
-             '-device', 'virtio-blk-pci,drive=d0,iothread=io0,num-queues=1',
+             # without event index, (e)'s completion is signalled although
+             # the guest never took (d)'s
+             '-device', 'virtio-blk-pci,drive=d0,iothread=io0,num-queues=1,'
+             'event_idx=off',
              '-kernel', KERNEL, '-initrd', INITRD,
              '-append', 'console=ttyS0 quiet iomem=relaxed '
                         'lg.test=kvm-msi lg.dest=%d' % dest])
     t0 = time.time()
     out = run_guest_test(binary, args, workdir, name, 'kvm-msi')
     if out is None:
+        with open(os.path.join(workdir, name + '.log')) as f:
+            lines = [ln for ln in f.read().splitlines()[1:] if ln.strip()]
+        print('  %s (%.0f s): QEMU ended with: %s' %
+              (name, time.time() - t0, lines[-1] if lines else '(nothing)'))
         return None
     apic = {int(c): int(a) for c, a in
             re.findall(r'^cpu: (\d+) apicid (\d+)', out, re.M)}
-    a = sum(int(n) for c, n in re.findall(r'^a: (\d+) (\d+)$', out, re.M)
-            if apic.get(int(c)) == dest)
+    a, a2 = (sum(int(n) for c, n in re.findall(r'^%s: (\d+) (\d+)$' % k,
+                                              out, re.M)
+                 if apic.get(int(c)) == dest) for k in ('a', 'a2'))
     took = {}
     for cpu, vec in re.findall(r'^took: (\d+)\.(\d+)$', out, re.M):
         for part, v in VECTORS.items():
             if int(vec) == v:
                 took[part] = apic.get(int(cpu))
     print('  %s (%.0f s): cpus %s; (a) %d interrupts on APIC %d; '
-          'taken by APIC ID: (b) %s, (c) %s, (d) %s' %
+          'taken by APIC ID: (b) %s, (c) %s, (d) %s, (e) %s; '
+          '(a) after (d) %d' %
           (name, time.time() - t0,
            ' '.join('%d=apic %d' % kv for kv in sorted(apic.items())), a, dest,
-           took.get('b'), took.get('c'), took.get('d')))
-    return apic, a, took
+           took.get('b'), took.get('c'), took.get('d'), took.get('e'), a2))
+    return apic, a, took, a2
 
 
 def problems(found, windows, dest=256):
     """What is wrong with FOUND; WINDOWS: whether (c) and (d) must arrive"""
     if found is None:
         return ['the guest did not run its test']
-    apic, a, took = found
+    apic, a, took, a2 = found
     bad = []
     if dest not in apic.values():
         bad.append('the vCPU with APIC ID %d is not online' % dest)
@@ -101,6 +115,12 @@ def problems(found, windows, dest=256):
         bad.append('(a) no virtio-rng interrupt on APIC ID %d' % dest)
     if took.get('b') != dest:
         bad.append('(b) the 15-bit edu MSI did not arrive on APIC ID %d' %
+                   dest)
+    if took.get('e') != dest:
+        bad.append('(e) the 15-bit virtio-blk MSI-X after (d) did not '
+                   'arrive on APIC ID %d' % dest)
+    if a2 <= a:
+        bad.append('(e) no virtio-rng interrupt on APIC ID %d after (d)' %
                    dest)
     for part, what in (('c', 'Windows-format edu MSI'),
                        ('d', 'Windows-format virtio-blk MSI-X (irqfd)')):

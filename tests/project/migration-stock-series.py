@@ -2,7 +2,8 @@
 """Live migration between stock QEMU 10.2.2 and the series, both ways, on
 pc-q35-10.2 (with intel-iommu interrupt remapping) and pc-i440fx-10.2.
 
-A Linux guest under TCG keeps reading a virtio RNG, whose requests complete
+A Linux guest, under the accelerator the tests run with (TCG, or KVM with
+a split irqchip in the KVM stage), keeps reading a virtio RNG, whose requests complete
 through MSI-X interrupts, and prints a numbered line with the interrupt
 count.  It migrates stock -> series -> stock; after each hop the guest must
 go on counting where it stopped, the RNG must keep answering and its
@@ -16,6 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
+from guest import ACCEL, ACCEL_NAME  # noqa: E402
 from vm import VM, VMError  # noqa: E402
 
 TOP = os.environ['TOP']
@@ -50,7 +52,7 @@ def wait_progress(vm, since, timeout=90):
 
 
 def one(machine, work):
-    args = ['-machine', machine, '-accel', 'tcg', '-m', '512M', '-smp', '2',
+    args = ['-machine', machine] + ACCEL + ['-m', '512M', '-smp', '2',
             '-kernel', os.path.join(GUEST, 'vmlinuz'),
             '-initrd', os.path.join(GUEST, 'initramfs.cpio.gz'),
             '-append', 'console=ttyS0 quiet lg.test=tick',
@@ -106,6 +108,7 @@ def one(machine, work):
 
 def main():
     ok = True
+    print('accelerator: %s' % ACCEL_NAME)
     with tempfile.TemporaryDirectory(prefix='lg-migration-') as work:
         for machine in ('pc-q35-10.2', 'pc-i440fx-10.2'):
             ok = one(machine, work) and ok

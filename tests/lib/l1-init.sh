@@ -1,0 +1,44 @@
+#!/bin/sh
+# /init of L1, the Linux host of the nested KVM stage (tests/lib/nested-kvm.sh),
+# which runs under TCG with AMD SVM and nested paging.  It mounts the
+# machine's root, exported read-only by L0 over virtio-9p (tag hostroot),
+# with the stage's run directory (tag out, writable) at its own path in it,
+# chroots there, loads kvm_amd and runs OUT/command, where OUT is lg.out= on
+# the kernel command line.  The command's output goes to OUT/output, its
+# exit status to OUT/status; then L1 powers off.
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in $(cat /modules/order); do
+    insmod /modules/$m 2>/dev/null
+done
+out=$(sed -n 's/.*lg\.out=\([^ ]*\).*/\1/p' /proc/cmdline)
+h=/host
+mkdir -p $h
+opts=trans=virtio,version=9p2000.L,msize=512000
+mount -t 9p -o $opts,ro,cache=loose hostroot $h &&
+    mount -t 9p -o $opts out $h$out || { echo "l1: cannot mount 9p"; poweroff -f; }
+mount -t proc proc $h/proc
+mount -t sysfs sysfs $h/sys
+mount -t devtmpfs devtmpfs $h/dev
+mkdir -p $h/dev/pts $h/dev/shm
+mount -t devpts devpts $h/dev/pts
+for d in /dev/shm /tmp /run /var/tmp /var/lib/libvirt /var/log; do
+    mount -t tmpfs tmpfs $h$d
+done
+ip link set lo up
+{
+    echo "l1: Linux $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs," \
+         "$(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo)"
+    chroot $h /sbin/modprobe kvm_amd 2>&1
+    # as Debian's udev rule, which no udev applies here
+    chroot $h chgrp kvm /dev/kvm 2>/dev/null && chmod 0660 $h/dev/kvm
+    echo "l1: kvm_amd $(cd /sys/module/kvm_amd/parameters 2>/dev/null &&
+                       for p in nested npt avic; do printf '%s=%s ' $p "$(cat $p)"; done)"
+    echo "l1: $(dmesg | grep -E 'kvm|SVM' | sed 's/^\[[^]]*\] //' | tr '\n' ';')"
+} > $h$out/l1-info 2>&1
+chroot $h /bin/sh "$out/command" > $h$out/output 2>&1
+echo $? > $h$out/status
+sync
+umount $h$out
+poweroff -f

@@ -1,0 +1,66 @@
+#!/bin/sh
+# Run a command under KVM nested in TCG: the KVM stage's way to run Linux's
+# real KVM on a machine whose own /dev/kvm runs no guest.
+#
+#   nested-kvm.sh COMMAND [ARG...]
+#
+# L0 is QEMU under TCG (the series build, which has virtio-9p and the fix
+# of TCG's SVM CR8 write; NESTED_L0 overrides it) with an AMD EPYC vCPU,
+# whose SVM and nested paging TCG emulates.  L1 is Debian's kernel with the
+# busybox initramfs of guest-image.sh (tests/lib/l1-init.sh): it chroots
+# into this machine's root, exported read-only, loads kvm_amd and runs
+# COMMAND there, in the current directory, with this environment's QEMU,
+# STOCK_QEMU and TOP and with LG_ACCEL=kvm, so that the guest tests run
+# their guests (L2) under L1's KVM.  Prints the nested set-up, then
+# COMMAND's output; exits with COMMAND's status.
+set -u
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$TOP/scripts/common.sh"
+l0=${NESTED_L0:-$OBJ/qemu-system-x86_64}
+mem=${NESTED_MEM:-6G}
+sh "$TOP/scripts/guest-image.sh" > /dev/null || die "no guest image"
+
+mkdir -p "$BUILD/nested"
+out=$(mktemp -d "$BUILD/nested/run.XXXXXX") || exit 1
+trap 'rm -rf "$out"' EXIT
+l0_version=$("$l0" --version | head -n 1)
+why="(nested: L1 Linux under TCG of $l0_version, L1's kvm_amd)"
+{
+    echo "cd '$(pwd)'"
+    for v in QEMU STOCK_QEMU TOP; do
+        eval "val=\${$v:-}"
+        [ -n "$val" ] && echo "export $v='$val'"
+    done
+    echo "export LG_ACCEL=kvm LG_ACCEL_WHY='$why'"
+    echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root"
+    printf 'exec'
+    for a in "$@"; do
+        printf " '%s'" "$(printf %s "$a" | sed "s/'/'\\\\''/g")"
+    done
+    echo
+} > "$out/command"
+
+t0=$(date +%s)
+"$l0" -accel tcg,thread=multi -machine q35 -cpu EPYC,phys-bits=48 \
+    -smp 2 -m "$mem" -display none -nodefaults -no-reboot \
+    -serial "file:$out/l1.serial" -kernel "$BUILD/guest/vmlinuz" \
+    -initrd "$BUILD/guest/l1-initramfs.cpio.gz" \
+    -append "console=ttyS0 panic=-1 quiet lg.out=$out" \
+    -fsdev local,id=root,path=/,readonly=on,security_model=none,multidevs=remap \
+    -device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
+    -fsdev local,id=out,path="$out",security_model=none \
+    -device virtio-9p-pci,fsdev=out,mount_tag=out \
+    > "$out/l0.log" 2>&1
+rc=$?
+echo "nested: L0 $l0_version, TCG, -cpu EPYC,phys-bits=48 -smp 2 -m $mem" \
+     "(exit $rc after $(($(date +%s) - t0)) s)"
+grep -v 'warning: TCG doesn.t support requested feature' "$out/l0.log" |
+    sed 's/^/nested: L0: /'
+sed 's/^l1: /nested: L1: /' "$out/l1-info" 2>/dev/null
+cat "$out/output" 2>/dev/null
+if [ ! -f "$out/status" ]; then
+    echo "nested: L1 ended before the command did; its console ended with:"
+    tail -n 20 "$out/l1.serial"
+    exit 1
+fi
+exit "$(cat "$out/status")"
