@@ -24,18 +24,21 @@ mkdir -p "$BUILD/nested"
 out=$(mktemp -d "$BUILD/nested/run.XXXXXX") || exit 1
 trap 'rm -rf "$out"' EXIT
 l0_version=$("$l0" --version | head -n 1)
-why="(nested: L1 Linux under TCG of $l0_version, L1's kvm_amd)"
+# quote WORD: WORD as one shell word
+quote() {
+    printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"
+}
 {
-    echo "cd '$(pwd)'"
+    echo "cd $(quote "$(pwd)")"
     for v in QEMU STOCK_QEMU TOP; do
         eval "val=\${$v:-}"
-        [ -n "$val" ] && echo "export $v='$val'"
+        [ -n "$val" ] && echo "export $v=$(quote "$val")"
     done
-    echo "export LG_ACCEL=kvm LG_ACCEL_WHY='$why'"
+    echo "export LG_ACCEL=kvm LG_ACCEL_WHY=$(quote "(nested: kvm_amd of a Linux host under TCG, L0 $l0_version)")"
     echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root"
     printf 'exec'
     for a in "$@"; do
-        printf " '%s'" "$(printf %s "$a" | sed "s/'/'\\\\''/g")"
+        printf ' %s' "$(quote "$a")"
     done
     echo
 } > "$out/command"
