@@ -58,19 +58,12 @@ edu_msi c $((0xfee00000 | (dest & 255) << 12)) $((dest >> 8)) $((0xb0))
 
 # (d) virtio-blk's request queue (MSI-X entry 1, after config's 0)
 blk=$(pci_find 0x1af4:0x1042 0x1af4:0x1001)
-msix=$(pci_cap "$blk" 17)
-table=$(pci_read "$blk" $((msix + 4)) 4)
-bar=$(awk -v n=$((table & 7)) 'NR == n + 1 { print $1 }' "$blk/resource")
-entry=$((bar + (table & ~7) + 16))
-# blk_msix PART ADDR_LO ADDR_HI DATA BLOCK: mask, write, unmask, then a
+entry=$(msix_entry "$blk" 1)
+# blk_msix PART ADDR_LO ADDR_HI DATA BLOCK: the entry rewritten, then a
 # read, whose completion goes to a vector without a handler: no wait
 blk_msix() {
     echo "msi: $1 addr 0x$(printf %x%08x "$3" "$2") data 0x$(printf %x "$4")"
-    devmem $((entry + 12)) 32 1                         # mask
-    devmem $((entry + 0)) 32 "$2"
-    devmem $((entry + 4)) 32 "$3"
-    devmem $((entry + 8)) 32 "$4"
-    devmem $((entry + 12)) 32 0                         # unmask
+    msix_write "$entry" "$2" "$3" "$4"
     dd if=/dev/vda of=/dev/null bs=4096 count=1 skip="$5" iflag=direct 2>/dev/null &
     sleep 2
 }

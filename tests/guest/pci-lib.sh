@@ -33,3 +33,21 @@ pci_cap() {
     done
     echo "$c"
 }
+
+# msix_entry DEV N: the physical address of DEV's MSI-X table entry N
+msix_entry() {
+    _msix=$(pci_cap "$1" 17)
+    _table=$(pci_read "$1" $((_msix + 4)) 4)
+    _bar=$(awk -v n=$((_table & 7)) 'NR == n + 1 { print $1 }' "$1/resource")
+    echo $((_bar + (_table & ~7) + 16 * $2))
+}
+
+# msix_write ENTRY ADDR_LO ADDR_HI DATA: mask the entry, write the message,
+# unmask it (needs iomem=relaxed when a driver holds the BAR)
+msix_write() {
+    devmem $(($1 + 12)) 32 1
+    devmem $(($1 + 0)) 32 "$2"
+    devmem $(($1 + 4)) 32 "$3"
+    devmem $(($1 + 8)) 32 "$4"
+    devmem $(($1 + 12)) 32 0
+}

@@ -23,7 +23,7 @@ mount -t sysfs sysfs $h/sys
 mount -t devtmpfs devtmpfs $h/dev
 mkdir -p $h/dev/pts $h/dev/shm
 mount -t devpts devpts $h/dev/pts
-for d in /dev/shm /tmp /run /var/tmp /var/lib/libvirt /var/log; do
+for d in /dev/shm /tmp /run /var/tmp; do
     mount -t tmpfs tmpfs $h$d
 done
 ip link set lo up
