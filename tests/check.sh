@@ -173,7 +173,9 @@ done
 # run with KVM's local APICs, its GSI routes, irqfds and EOI exits.  Where
 # the host's KVM runs no guest, each test boots a Linux host (L1) under TCG
 # with AMD SVM and nested paging, whose kvm_amd runs the test's guests.
-KVM_TESTS=${KVM_TESTS-"kvm-msi-guest"}
+KVM_TESTS=${KVM_TESTS-"kvm-msi-guest kvm-ir-refused-guest kvm-ir-enable-guest
+ kvm-intx-eoi-guest windows-config-guest ht-hole-guest migration-stock-series
+ libvirt-guest"}
 for t in $KVM_TESTS; do
     [ $quick = 0 ] || continue
     run "kvm/$t" 1200 env QEMU="$QEMU" STOCK_QEMU="$STOCK_OBJ/qemu-system-x86_64" \

@@ -155,6 +155,9 @@ def main():
                 f.write(local_xml(docs_xml(), workdir, qemu))
             os.chmod(xml_path, 0o644)
             virsh('create', xml_path)
+            print('  domain type: %s' %
+                  re.search(r"<domain type='(\w+)'",
+                            virsh('dumpxml', 'lg-windows-config')).group(1))
             console = os.path.join(workdir, 'console.log')
             deadline = time.time() + 180
             out = ''
