@@ -68,13 +68,22 @@ qemu_test() {
 # A guest test of tests/project under KVM: the host's when the probe took
 # it, else KVM nested in a Linux host under TCG (tests/lib/nested-kvm.sh).
 # On an Intel host the stage nests too: what keys on the vCPU vendor
-# (amd-ht-hole, amd-ioapic-format) follows the host's under KVM.
+# (amd-ht-hole, amd-ioapic-format) follows the host's under KVM.  The
+# tests of tests/kvm/ assign a device with VFIO: nested, L0 gives L1 an
+# AMD IOMMU and an e1000e to assign.
 kvm_test() {
+    t=$TOP/tests/project/$1.py
+    [ -f "$t" ] || t=$TOP/tests/kvm/$1.py
     if [ "$LG_ACCEL" = kvm ] && grep -q AuthenticAMD /proc/cpuinfo; then
         echo "kvm: the host's: $LG_ACCEL_WHY"
-        python3 "$TOP/tests/project/$1.py"
+        python3 "$t"
     else
-        sh "$TOP/tests/lib/nested-kvm.sh" python3 "$TOP/tests/project/$1.py"
+        case $1 in vfio-*)
+            NESTED_L0_ARGS="-device amd-iommu,intremap=on -netdev user,id=n0
+             -device e1000e,netdev=n0"
+            export NESTED_L0_ARGS ;;
+        esac
+        sh "$TOP/tests/lib/nested-kvm.sh" python3 "$t"
     fi
 }
 if [ "${1:-}" = --call ]; then
@@ -128,6 +137,9 @@ run() {
     if [ $rc = 0 ]; then
         passed=$((passed + 1))
         printf 'PASS %-60s %6.1fs\n' "$name" "$t"
+    elif [ $rc = 77 ]; then
+        # the test says it cannot run here, and why, last
+        skip "$name" "$(tail -n 1 "$log")"
     else
         failed=$((failed + 1))
         failures="$failures $name"
@@ -184,7 +196,7 @@ done
 # with AMD SVM and nested paging, whose kvm_amd runs the test's guests.
 KVM_TESTS=${KVM_TESTS-"kvm-msi-guest kvm-ir-refused-guest kvm-ir-enable-guest
  kvm-intx-eoi-guest windows-config-guest ht-hole-guest migration-stock-series
- libvirt-guest"}
+ libvirt-guest vfio-msix-guest vfio-ht-hole-guest"}
 for t in $KVM_TESTS; do
     [ $quick = 0 ] || continue
     run "kvm/$t" 1200 env QEMU="$QEMU" STOCK_QEMU="$STOCK_OBJ/qemu-system-x86_64" \

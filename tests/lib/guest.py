@@ -32,6 +32,11 @@ KVM = _ACCEL == 'kvm'
 ACCEL = ['-accel', 'kvm', '-machine', 'kernel-irqchip=split'] if KVM \
     else ['-accel', 'tcg']
 ACCEL_NAME = '%s %s' % (_ACCEL, _WHY)
+# vCPUs under KVM with APIC IDs 0 and 256 (socket 2 of 3 x 65 cores) and
+# the 15-bit extension, which KVM's x2APIC API gives
+KVM_CPUS = ['-cpu', 'host,x2apic=on,kvm-msi-ext-dest-id=on',
+            '-smp', '1,sockets=3,cores=65,threads=1,maxcpus=195',
+            '-device', 'host-x86_64-cpu,socket-id=2,core-id=0,thread-id=0']
 
 
 def prepare():

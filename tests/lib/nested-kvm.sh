@@ -5,7 +5,8 @@
 #   nested-kvm.sh COMMAND [ARG...]
 #
 # L0 is QEMU under TCG (the series build, which has virtio-9p and the fix
-# of TCG's SVM CR8 write; NESTED_L0 overrides it) with an AMD EPYC vCPU,
+# of TCG's SVM CR8 write; NESTED_L0 overrides it, NESTED_L0_ARGS adds
+# devices, such as an IOMMU and a device for L1 to assign) with an AMD EPYC vCPU,
 # whose SVM and nested paging TCG emulates.  L1 is Debian's kernel with the
 # busybox initramfs of guest-image.sh (tests/lib/l1-init.sh): it chroots
 # into this machine's root, exported read-only, loads kvm_amd and runs
@@ -52,11 +53,11 @@ t0=$(date +%s)
     -fsdev local,id=root,path=/,readonly=on,security_model=none,multidevs=remap \
     -device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
     -fsdev local,id=out,path="$out",security_model=none \
-    -device virtio-9p-pci,fsdev=out,mount_tag=out \
+    -device virtio-9p-pci,fsdev=out,mount_tag=out ${NESTED_L0_ARGS:-} \
     > "$out/l0.log" 2>&1
 rc=$?
 echo "nested: L0 $l0_version, TCG, -cpu EPYC,phys-bits=48 -smp 2 -m $mem" \
-     "(exit $rc after $(($(date +%s) - t0)) s)"
+     "${NESTED_L0_ARGS:-} (exit $rc after $(($(date +%s) - t0)) s)"
 grep -v 'warning: TCG doesn.t support requested feature' "$out/l0.log" |
     sed 's/^/nested: L0: /'
 sed 's/^l1: /nested: L1: /' "$out/l1-info" 2>/dev/null

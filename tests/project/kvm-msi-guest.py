@@ -46,15 +46,11 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
 from guest import (ACCEL, ACCEL_NAME, INITRD, KERNEL, KVM,  # noqa: E402
-                   prepare, run_guest_test, verdict)
+                   KVM_CPUS, prepare, run_guest_test, verdict)
 
 VECTORS = {'b': 0xb2, 'c': 0xb0, 'd': 0xb1, 'e': 0xb3}
 
 
-# The vCPUs under KVM: APIC IDs 0 and 256 (socket 2 of 3 x 65 cores)
-KVM_CPUS = ['-cpu', 'host,x2apic=on,kvm-msi-ext-dest-id=on',
-            '-smp', '1,sockets=3,cores=65,threads=1,maxcpus=195',
-            '-device', 'host-x86_64-cpu,socket-id=2,core-id=0,thread-id=0']
 TCG_CPUS = ['-cpu', 'qemu64', '-smp', '2']
 
 
