@@ -23,7 +23,7 @@ kver=$(ls /lib/modules 2>/dev/null | sort -V | tail -n 1)
 # Modules the tests use, with their dependencies from modules.dep.
 MODULES="virtio_pci virtio_rng virtio_blk virtio_net uio_pci_generic e1000e"
 # Modules L1 needs before it can reach the machine's root.
-L1_MODULES="virtio_pci 9pnet_virtio 9p"
+L1_MODULES="virtio_pci 9pnet_virtio 9p overlay"
 
 stamp=$(cat "$0" /boot/vmlinuz-"$kver" "$TOP"/tests/guest/*.sh "$TOP"/tests/lib/*-init.sh | sha256sum | cut -c1-16)
 if [ "$(cat "$GUEST/.stamp" 2>/dev/null)" = "$stamp" ]; then

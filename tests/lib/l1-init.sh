@@ -1,11 +1,13 @@
 #!/bin/sh
 # /init of L1, the Linux host of the nested KVM stage (tests/lib/nested-kvm.sh),
-# which runs under TCG with AMD SVM and nested paging.  It mounts the
-# machine's root, exported read-only by L0 over virtio-9p (tag hostroot),
-# with the stage's run directory (tag out, writable) at its own path in it,
-# chroots there, loads kvm_amd and runs OUT/command, where OUT is lg.out= on
-# the kernel command line.  The command's output goes to OUT/output, its
-# exit status to OUT/status; then L1 powers off.
+# which runs under TCG with AMD SVM and nested paging.  Its root is the
+# machine's, exported read-only by L0 over virtio-9p (tag hostroot), under
+# a tmpfs overlay, so that what runs there may write anywhere (in L1's
+# memory), wherever the project's checkout is; the stage's run directory
+# (tag out) is mounted writable at its own path.  It chroots there, loads
+# kvm_amd and runs OUT/command, where OUT is lg.out= on the kernel command
+# line.  The command's output goes to OUT/output, its exit status to
+# OUT/status; then L1 powers off.
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -14,18 +16,19 @@ for m in $(cat /modules/order); do
 done
 out=$(sed -n 's/.*lg\.out=\([^ ]*\).*/\1/p' /proc/cmdline)
 h=/host
-mkdir -p $h
+mkdir -p /lower /rw $h
 opts=trans=virtio,version=9p2000.L,msize=512000
-mount -t 9p -o $opts,ro,cache=loose hostroot $h &&
-    mount -t 9p -o $opts out $h$out || { echo "l1: cannot mount 9p"; poweroff -f; }
+mount -t 9p -o $opts,ro,cache=loose hostroot /lower &&
+    mount -t tmpfs tmpfs /rw && mkdir /rw/upper /rw/work &&
+    mount -t overlay overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work $h &&
+    mkdir -p $h$out && mount -t 9p -o $opts out $h$out ||
+    { echo "l1: cannot mount the machine's root"; poweroff -f; }
 mount -t proc proc $h/proc
 mount -t sysfs sysfs $h/sys
 mount -t devtmpfs devtmpfs $h/dev
 mkdir -p $h/dev/pts $h/dev/shm
 mount -t devpts devpts $h/dev/pts
-for d in /dev/shm /tmp /run /var/tmp; do
-    mount -t tmpfs tmpfs $h$d
-done
+mount -t tmpfs tmpfs $h/dev/shm
 ip link set lo up
 {
     echo "l1: Linux $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs," \
