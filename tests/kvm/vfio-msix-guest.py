@@ -32,7 +32,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
 from guest import (ACCEL, INITRD, KERNEL, KVM, KVM_CPUS,  # noqa: E402
-                   prepare, run_guest_test, verdict)
+                   apic_ids, for_comparison, prepare, run_guest_test,
+                   verdict)
 import vfio  # noqa: E402
 
 
@@ -45,13 +46,8 @@ def run(binary, machine, host, workdir, name):
     t0 = time.time()
     out = run_guest_test(binary, args, workdir, name, 'vfio-msix')
     if out is None:
-        with open(os.path.join(workdir, name + '.log')) as f:
-            lines = [ln for ln in f.read().splitlines()[1:] if ln.strip()]
-        print('  %s (%.0f s): QEMU ended with: %s' %
-              (name, time.time() - t0, lines[-1] if lines else '(nothing)'))
         return None
-    apic = {int(c): int(a) for c, a in
-            re.findall(r'^cpu: (\d+) apicid (\d+)', out, re.M)}
+    apic = apic_ids(out)
     nic = re.search(r'^nic: (.*)$', out, re.M)
     other = dict(re.findall(r'^other: (\w+) (\d+)$', out, re.M))
     took = {}
@@ -86,7 +82,6 @@ def problems(found, windows):
 
 def main():
     qemu = os.environ['QEMU']
-    stock = os.environ.get('STOCK_QEMU')
     if not KVM:
         print('skipped: VFIO needs KVM')
         return vfio.SKIP
@@ -102,11 +97,8 @@ def main():
             failed += ['%s: %s' % (name, p) for p in
                        problems(run(qemu, machine, host, workdir, name),
                                 windows)]
-        if stock and os.access(stock, os.X_OK):
-            bad = problems(run(stock, 'pc-q35-10.2', host, workdir,
-                               'stock-10.2'), False)
-            print('  stock-10.2, for comparison: %s' %
-                  ('; '.join(bad) if bad else 'passes'))
+        for_comparison('stock-10.2', lambda stock: problems(
+            run(stock, 'pc-q35-10.2', host, workdir, 'stock-10.2'), False))
     return verdict(failed)
 
 

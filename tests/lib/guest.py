@@ -3,6 +3,7 @@ and the verdict line that tests/check.sh reads.
 """
 
 import os
+import re
 import subprocess
 
 from vm import VM, VMError
@@ -69,6 +70,32 @@ def run_guest_test(binary, args, workdir, name, test, seconds=180):
         return vm.serial()
     except VMError as e:
         print('  %s: %s' % (name, e))
+        if vm.proc.poll() is not None:
+            print('  %s: QEMU ended with: %s' % (name, last_words(workdir,
+                                                                  name)))
         return None
     finally:
         vm.close()
+
+
+def apic_ids(out):
+    """{CPU: APIC ID} from a guest script's 'cpu: N apicid M' lines"""
+    return {int(c): int(a) for c, a in
+            re.findall(r'^cpu: (\d+) apicid (\d+)', out, re.M)}
+
+
+def last_words(workdir, name):
+    """The last line that QEMU printed in run_guest_test()'s log of NAME"""
+    with open(os.path.join(workdir, name + '.log')) as f:
+        lines = [ln for ln in f.read().splitlines()[1:] if ln.strip()]
+    return lines[-1] if lines else '(nothing)'
+
+
+def for_comparison(name, check):
+    """Stock 10.2.2 (STOCK_QEMU), where given, for comparison: print the
+    problems that CHECK(STOCK_QEMU) returns, which fail nothing"""
+    stock = os.environ.get('STOCK_QEMU')
+    if stock and os.access(stock, os.X_OK):
+        bad = check(stock)
+        print('  %s, for comparison: %s' %
+              (name, '; '.join(bad) if bad else 'passes'))

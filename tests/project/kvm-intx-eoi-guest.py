@@ -26,8 +26,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
-from guest import (ACCEL, INITRD, KERNEL, prepare,  # noqa: E402
-                   run_guest_test, verdict)
+from guest import (ACCEL, INITRD, KERNEL, for_comparison,  # noqa: E402
+                   prepare, run_guest_test, verdict)
 
 READS = 400
 
@@ -61,7 +61,6 @@ def run(binary, machine, workdir, name):
 
 def main():
     qemu = os.environ['QEMU']
-    stock = os.environ.get('STOCK_QEMU')
     prepare()
     failed = []
     with tempfile.TemporaryDirectory() as workdir:
@@ -70,10 +69,8 @@ def main():
                               ('series-i440fx-11.0', 'pc-i440fx-11.0')]:
             failed += ['%s: %s' % (name, p) for p in
                        run(qemu, machine, workdir, name)]
-        if stock and os.access(stock, os.X_OK):
-            bad = run(stock, 'pc-q35-10.2', workdir, 'stock-q35-10.2')
-            print('  stock-q35-10.2, for comparison: %s' %
-                  ('; '.join(bad) if bad else 'passes'))
+        for_comparison('stock-q35-10.2', lambda stock: run(
+            stock, 'pc-q35-10.2', workdir, 'stock-q35-10.2'))
     return verdict(failed)
 
 

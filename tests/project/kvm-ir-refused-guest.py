@@ -28,8 +28,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
-from guest import (ACCEL, INITRD, KERNEL, prepare,  # noqa: E402
-                   run_guest_test, verdict)
+from guest import (ACCEL, INITRD, KERNEL, for_comparison,  # noqa: E402
+                   prepare, run_guest_test, verdict)
 
 
 def run(binary, machine, workdir, name):
@@ -52,10 +52,6 @@ def run(binary, machine, workdir, name):
     t0 = time.time()
     out = run_guest_test(binary, args, workdir, name, 'ir-refused')
     if out is None:
-        with open(os.path.join(workdir, name + '.log')) as f:
-            lines = [ln for ln in f.read().splitlines()[1:] if ln.strip()]
-        print('  %s (%.0f s): QEMU ended with: %s' %
-              (name, time.time() - t0, lines[-1] if lines else '(nothing)'))
         return None
     found = {'remap': re.search(r'^remap: (.*)$', out, re.M).group(1)}
     for key, rx in (('msi', r'^msi: (\w+) (\S+) (\S+)$'),
@@ -94,7 +90,6 @@ def problems(found):
 
 def main():
     qemu = os.environ['QEMU']
-    stock = os.environ.get('STOCK_QEMU')
     prepare()
     failed = []
     with tempfile.TemporaryDirectory() as workdir:
@@ -102,10 +97,8 @@ def main():
                               ('series-10.2', 'pc-q35-10.2')]:
             failed += ['%s: %s' % (name, p) for p in
                        problems(run(qemu, machine, workdir, name))]
-        if stock and os.access(stock, os.X_OK):
-            bad = problems(run(stock, 'pc-q35-10.2', workdir, 'stock-10.2'))
-            print('  stock-10.2, for comparison: %s' %
-                  ('; '.join(bad) if bad else 'passes'))
+        for_comparison('stock-10.2', lambda stock: problems(
+            run(stock, 'pc-q35-10.2', workdir, 'stock-10.2')))
     return verdict(failed)
 
 

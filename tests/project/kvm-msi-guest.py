@@ -46,7 +46,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
 from guest import (ACCEL, ACCEL_NAME, INITRD, KERNEL, KVM,  # noqa: E402
-                   KVM_CPUS, prepare, run_guest_test, verdict)
+                   KVM_CPUS, apic_ids, prepare, run_guest_test, verdict)
 
 VECTORS = {'b': 0xb2, 'c': 0xb0, 'd': 0xb1, 'e': 0xb3}
 
@@ -75,13 +75,8 @@ def run(binary, machine, cpus, dest, workdir, name):
     t0 = time.time()
     out = run_guest_test(binary, args, workdir, name, 'kvm-msi')
     if out is None:
-        with open(os.path.join(workdir, name + '.log')) as f:
-            lines = [ln for ln in f.read().splitlines()[1:] if ln.strip()]
-        print('  %s (%.0f s): QEMU ended with: %s' %
-              (name, time.time() - t0, lines[-1] if lines else '(nothing)'))
         return None
-    apic = {int(c): int(a) for c, a in
-            re.findall(r'^cpu: (\d+) apicid (\d+)', out, re.M)}
+    apic = apic_ids(out)
     a, a2 = (sum(int(n) for c, n in re.findall(r'^%s: (\d+) (\d+)$' % k,
                                               out, re.M)
                  if apic.get(int(c)) == dest) for k in ('a', 'a2'))
