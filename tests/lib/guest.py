@@ -78,6 +78,20 @@ def run_guest_test(binary, args, workdir, name, test, seconds=180):
         vm.close()
 
 
+def irqfd_blk(workdir):
+    """A virtio-blk (a 1 MiB scratch disk in WORKDIR) whose queue an
+    iothread serves: under KVM its interrupt is an irqfd on a KVM MSI route.
+    Without event index, so that a completion is signalled although the
+    guest never took the one before (the tests send one to nowhere)."""
+    disk = os.path.join(workdir, 'disk.img')
+    with open(disk, 'wb') as f:
+        f.truncate(1 << 20)
+    return ['-object', 'iothread,id=io0',
+            '-drive', 'file=%s,if=none,id=d0,format=raw' % disk,
+            '-device', 'virtio-blk-pci,drive=d0,iothread=io0,num-queues=1,'
+            'event_idx=off']
+
+
 def apic_ids(out):
     """{CPU: APIC ID} from a guest script's 'cpu: N apicid M' lines"""
     return {int(c): int(a) for c, a in

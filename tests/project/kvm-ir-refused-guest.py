@@ -29,24 +29,16 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
 from guest import (ACCEL, INITRD, KERNEL, for_comparison,  # noqa: E402
-                   prepare, run_guest_test, verdict)
+                   irqfd_blk, prepare, run_guest_test, verdict)
 
 
 def run(binary, machine, workdir, name):
     """Boot the guest; return its findings as a dict, or None, saying why"""
-    disk = os.path.join(workdir, 'disk.img')
-    with open(disk, 'wb') as f:
-        f.truncate(1 << 20)
     args = (['-machine', machine] + ACCEL +
             ['-cpu', 'qemu64,x2apic=on', '-smp', '2', '-m', '512M',
-             '-device', 'intel-iommu,intremap=on,eim=on,dma-translation=off',
-             '-object', 'iothread,id=io0',
-             '-drive', 'file=%s,if=none,id=d0,format=raw' % disk,
-             # without event index, the second read's completion is
-             # signalled although the guest never took the first's
-             '-device', 'virtio-blk-pci,drive=d0,iothread=io0,num-queues=1,'
-             'event_idx=off',
-             '-kernel', KERNEL, '-initrd', INITRD,
+             '-device', 'intel-iommu,intremap=on,eim=on,dma-translation=off'] +
+            irqfd_blk(workdir) +
+            ['-kernel', KERNEL, '-initrd', INITRD,
              '-append', 'console=ttyS0 quiet iomem=relaxed '
                         'lg.test=ir-refused'])
     t0 = time.time()

@@ -46,7 +46,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'lib'))
 from guest import (ACCEL, ACCEL_NAME, INITRD, KERNEL, KVM,  # noqa: E402
-                   KVM_CPUS, apic_ids, prepare, run_guest_test, verdict)
+                   KVM_CPUS, apic_ids, irqfd_blk, prepare,
+                   run_guest_test, verdict)
 
 VECTORS = {'b': 0xb2, 'c': 0xb0, 'd': 0xb1, 'e': 0xb3}
 
@@ -58,18 +59,10 @@ def run(binary, machine, cpus, dest, workdir, name):
     """Boot the guest; return (APIC ID by CPU, (a)'s count on APIC DEST,
     APIC ID that took each part's vector, the count after (d)), or None,
     with QEMU's last message"""
-    disk = os.path.join(workdir, 'disk.img')
-    with open(disk, 'wb') as f:
-        f.truncate(1 << 20)
     args = (['-machine', machine] + ACCEL + cpus +
-            ['-m', '1G', '-device', 'virtio-rng-pci', '-device', 'edu',
-             '-object', 'iothread,id=io0',
-             '-drive', 'file=%s,if=none,id=d0,format=raw' % disk,
-             # without event index, (e)'s completion is signalled although
-             # the guest never took (d)'s
-             '-device', 'virtio-blk-pci,drive=d0,iothread=io0,num-queues=1,'
-             'event_idx=off',
-             '-kernel', KERNEL, '-initrd', INITRD,
+            ['-m', '1G', '-device', 'virtio-rng-pci', '-device', 'edu'] +
+            irqfd_blk(workdir) +
+            ['-kernel', KERNEL, '-initrd', INITRD,
              '-append', 'console=ttyS0 quiet iomem=relaxed '
                         'lg.test=kvm-msi lg.dest=%d' % dest])
     t0 = time.time()
