@@ -197,11 +197,12 @@ done
 KVM_TESTS=${KVM_TESTS-"kvm-msi-guest kvm-ir-refused-guest kvm-ir-enable-guest
  kvm-intx-eoi-guest windows-config-guest ht-hole-guest migration-stock-series
  libvirt-guest vfio-msix-guest vfio-ht-hole-guest"}
-for t in $KVM_TESTS; do
+# (run() sets 't': the loop uses another variable)
+for kt in $KVM_TESTS; do
     [ $quick = 0 ] || continue
-    run "kvm/$t" 1200 env QEMU="$QEMU" STOCK_QEMU="$STOCK_OBJ/qemu-system-x86_64" \
-        TOP="$TOP" sh "$0" --call kvm_test "$t"
-    grep -E '^nested: L[01]' "$LOGS/kvm_$t.log" | sed 's/^/     /'
+    run "kvm/$kt" 1200 env QEMU="$QEMU" STOCK_QEMU="$STOCK_OBJ/qemu-system-x86_64" \
+        TOP="$TOP" sh "$0" --call kvm_test "$kt"
+    grep -E '^nested: L[01]' "$LOGS/kvm_$kt.log" | sed 's/^/     /'
 done
 if [ $quick = 0 ] && [ -n "$KVM_TESTS" ] && [ "$LG_ACCEL" != kvm ]; then
     skip kvm/many-vcpus-guest "288 vCPUs did not come online within 600 s in a nested Linux host of 2 vCPUs; APIC IDs above 255 run nested in kvm-msi-guest, kvm-ir-refused-guest, windows-config-guest and libvirt-guest"

@@ -44,27 +44,39 @@ quote() {
     echo
 } > "$out/command"
 
-t0=$(date +%s)
-"$l0" -accel tcg,thread=multi -machine q35 -cpu EPYC,phys-bits=48 \
-    -smp 2 -m "$mem" -display none -nodefaults -no-reboot \
-    -serial "file:$out/l1.serial" -kernel "$BUILD/guest/vmlinuz" \
-    -initrd "$BUILD/guest/l1-initramfs.cpio.gz" \
-    -append "console=ttyS0 panic=-1 quiet lg.out=$out" \
-    -fsdev local,id=root,path=/,readonly=on,security_model=none,multidevs=remap \
-    -device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
-    -fsdev local,id=out,path="$out",security_model=none \
-    -device virtio-9p-pci,fsdev=out,mount_tag=out ${NESTED_L0_ARGS:-} \
-    > "$out/l0.log" 2>&1
-rc=$?
-echo "nested: L0 $l0_version, TCG, -cpu EPYC,phys-bits=48 -smp 2 -m $mem" \
-     "${NESTED_L0_ARGS:-} (exit $rc after $(($(date +%s) - t0)) s)"
-grep -v 'warning: TCG doesn.t support requested feature' "$out/l0.log" |
-    sed 's/^/nested: L0: /'
-sed 's/^l1: /nested: L1: /' "$out/l1-info" 2>/dev/null
-cat "$out/output" 2>/dev/null
-if [ ! -f "$out/status" ]; then
+# boot_l1: L0 runs L1 once; its console and the command's files in $out
+boot_l1() {
+    rm -f "$out/output" "$out/status" "$out/l1-info" "$out/l1.serial"
+    t0=$(date +%s)
+    "$l0" -accel tcg,thread=multi -machine q35 -cpu EPYC,phys-bits=48 \
+        -smp 2 -m "$mem" -display none -nodefaults -no-reboot \
+        -serial "file:$out/l1.serial" -kernel "$BUILD/guest/vmlinuz" \
+        -initrd "$BUILD/guest/l1-initramfs.cpio.gz" \
+        -append "console=ttyS0 panic=-1 quiet lg.out=$out" \
+        -fsdev local,id=root,path=/,readonly=on,security_model=none,multidevs=remap \
+        -device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
+        -fsdev local,id=out,path="$out",security_model=none \
+        -device virtio-9p-pci,fsdev=out,mount_tag=out ${NESTED_L0_ARGS:-} \
+        > "$out/l0.log" 2>&1
+    rc=$?
+    echo "nested: L0 $l0_version, TCG, -cpu EPYC,phys-bits=48 -smp 2 -m $mem" \
+         "${NESTED_L0_ARGS:-} (exit $rc after $(($(date +%s) - t0)) s)"
+    grep -v 'warning: TCG doesn.t support requested feature' "$out/l0.log" |
+        sed 's/^/nested: L0: /'
+    sed 's/^l1: /nested: L1: /' "$out/l1-info" 2>/dev/null
+    cat "$out/output" 2>/dev/null
+    [ -f "$out/status" ] && return 0
     echo "nested: L1 ended before the command did; its console ended with:"
     tail -n 20 "$out/l1.serial"
-    exit 1
+    return 1
+}
+
+# L1's kernel has been seen to die of a corrupted kernel stack under TCG's
+# emulation of SVM, once in some twenty runs: a fault of L0, not of what
+# the command tests.  Such a run is shown, and L1 boots once more.
+if ! boot_l1; then
+    grep -q 'Kernel panic\|BUG: ' "$out/l1.serial" || exit 1
+    echo "nested: L1's kernel died (above); booting L1 once more"
+    boot_l1 || exit 1
 fi
 exit "$(cat "$out/status")"
