@@ -1,9 +1,10 @@
 #!/bin/sh
 # The project's test command (make check; .ci/run calls it through make).
 # Runs, in order: the series checks (export round trip, checkpatch), QEMU's
-# own tests that cover what the series touches (tests/qemu-tests.txt), and
-# the project's own tests (tests/project/*.sh).  Every test's output goes to
-# build/test-logs/NAME.log; the last line is 'N passed, N failed'.
+# own tests that cover what the series touches (tests/qemu-tests.txt), the
+# project's own tests (tests/project/*.sh), the KVM stage and the ABI guard.
+# Every test's output goes to build/test-logs/NAME.log; the last line is
+# 'N passed, N failed', with ', N skipped' where a test could not run here.
 #
 # --quick (check-bisect, after each patch): only QEMU's quick tests (60 s
 # limit or less), and only those whose program exists at that point.
@@ -74,17 +75,19 @@ qemu_test() {
 kvm_test() {
     t=$TOP/tests/project/$1.py
     [ -f "$t" ] || t=$TOP/tests/kvm/$1.py
-    if [ "$LG_ACCEL" = kvm ] && grep -q AuthenticAMD /proc/cpuinfo; then
-        echo "kvm: the host's: $LG_ACCEL_WHY"
-        python3 "$t"
-    else
-        case $1 in vfio-*)
-            NESTED_L0_ARGS="-device amd-iommu,intremap=on -netdev user,id=n0
-             -device e1000e,netdev=n0"
-            export NESTED_L0_ARGS ;;
-        esac
-        sh "$TOP/tests/lib/nested-kvm.sh" python3 "$t"
-    fi
+    case $1 in
+    vfio-*)
+        # always nested: the device to assign is L0's, never the host's
+        NESTED_L0_ARGS="-device amd-iommu,intremap=on -netdev user,id=n0 -device e1000e,netdev=n0"
+        export NESTED_L0_ARGS ;;
+    *)
+        if [ "$LG_ACCEL" = kvm ] && grep -q AuthenticAMD /proc/cpuinfo; then
+            echo "kvm: the host's: ${LG_ACCEL_WHY:-}"
+            python3 "$t"
+            return
+        fi ;;
+    esac
+    sh "$TOP/tests/lib/nested-kvm.sh" python3 "$t"
 }
 if [ "${1:-}" = --call ]; then
     shift
@@ -202,7 +205,7 @@ for kt in $KVM_TESTS; do
     [ $quick = 0 ] || continue
     run "kvm/$kt" 1200 env QEMU="$QEMU" STOCK_QEMU="$STOCK_OBJ/qemu-system-x86_64" \
         TOP="$TOP" sh "$0" --call kvm_test "$kt"
-    grep -E '^nested: L[01]' "$LOGS/kvm_$kt.log" | sed 's/^/     /'
+    grep -E '^nested: (L[01]|RETRIED)' "$LOGS/kvm_$kt.log" | sed 's/^/     /'
 done
 if [ $quick = 0 ] && [ -n "$KVM_TESTS" ] && [ "$LG_ACCEL" != kvm ]; then
     skip kvm/many-vcpus-guest "288 vCPUs did not come online within 600 s in a nested Linux host of 2 vCPUs; APIC IDs above 255 run nested in kvm-msi-guest, kvm-ir-refused-guest, windows-config-guest and libvirt-guest"

@@ -8,7 +8,9 @@
 # raises it again.  Prints:
 #   cpu: N apicid M          each online CPU
 #   nic: ADDRESS IFACE DRIVER
-#   other: before|windows|compat N   the "other" vector's interrupt count
+#   other: before|linux|windows|compat N   the "other" vector's interrupt
+#                            count: at first, after the cause was raised
+#                            through Linux's own entry, after each rewrite
 #   msi: PART addr data      each message written
 #   took: CPU.VECTOR         each vector the kernel had no handler for
 dest=256
@@ -36,6 +38,11 @@ other_msi() {
     echo "other: $1 $(other)"
 }
 echo "other: before $(other)"
+# the cause through Linux's own entry first: the count must go up
+devmem $((bar0 + 0xc0)) 32 > /dev/null
+devmem $((bar0 + 0xc8)) 32 4
+sleep 1
+echo "other: linux $(other)"
 other_msi windows $((0xfee00000 | (dest & 255) << 12)) $((dest >> 8)) $((0xb4))
 other_msi compat $((0xfee00000)) 0 $((0xb5))
 dmesg | sed -n 's/.*: \([0-9]*\.[0-9]*\) No irq handler for vector.*/took: \1/p' | sort -u

@@ -12,9 +12,9 @@ relocation out of the way, as on an AMD host with an Intel CPU model.
 - stock 10.2.2, the DIMM at 0xfd00000000: VFIO's DMA map fails and QEMU
   stops (shown, for comparison); the DIMM at 0xfc00000000: boots;
 - the series, pc-q35-11.0 with amd-ht-hole=split and the DIMM placed
-  automatically: boots, the device is there, the DIMM is outside the
-  hole; the DIMM placed in the hole by hand: refused, the message
-  naming the range the machine reserves;
+  automatically (at 4 GiB, as stock would place it too): boots with the
+  device; the DIMM placed in the hole by hand: refused, the message
+  naming the range the machine reserves, where stock stops in VFIO;
 - the series, pc-q35-11.0 with its defaults (the host's vendor): boots.
 
 Environment: QEMU (series build), STOCK_QEMU (optional), TOP.  Run in L1

@@ -24,7 +24,12 @@ def _read(path):
 def assign(ids=NIC):
     """Bind the first PCI device with IDS to vfio-pci; return (its address,
     its IOMMU group's reserved regions as (start, end, type)), printing the
-    evidence, or None, saying why, where there is none to assign"""
+    evidence, or None, saying why, where there is none to assign.  Only in
+    L1 (LG_NESTED): a device of the machine itself is never taken."""
+    if not os.environ.get('LG_NESTED'):
+        print('not in the nested stage\'s L1: no device of this machine is '
+              'assigned')
+        return None
     devs = [d for d in sorted(glob.glob('/sys/bus/pci/devices/*'))
             if (_read(d + '/vendor'), _read(d + '/device')) == ids]
     if not devs:

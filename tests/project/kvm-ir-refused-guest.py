@@ -89,8 +89,8 @@ def main():
                               ('series-10.2', 'pc-q35-10.2')]:
             failed += ['%s: %s' % (name, p) for p in
                        problems(run(qemu, machine, workdir, name))]
-        for_comparison('stock-10.2', lambda stock: problems(
-            run(stock, 'pc-q35-10.2', workdir, 'stock-10.2')))
+        failed += for_comparison('stock-10.2', lambda stock: problems(
+            run(stock, 'pc-q35-10.2', workdir, 'stock-10.2')), True)
     return verdict(failed)
 
 
