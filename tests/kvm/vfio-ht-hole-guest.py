@@ -68,7 +68,9 @@ def run(binary, machine, cpu, extra, host, workdir, name):
         seen = ' '.join(re.findall(r'^pci: \S+ (0x8086:0x10d3)$',
                                    vm.serial(), re.M))
     except VMError as e:
-        print('  %s: %s' % (name, e))
+        print('  %s: %s; its console ended with:' % (name, e))
+        for line in vm.serial().splitlines()[-5:]:
+            print('    | ' + line)
         return 'stopped', str(e)
     finally:
         vm.close()
@@ -106,6 +108,11 @@ def main():
         for name, machine, cpu in (('series-11.0-split', split, INTEL),
                                    ('series-11.0', 'pc-q35-11.0', HOST)):
             got = run(qemu, machine, cpu, dimm(), host, workdir, name)
+            if got[0] != 'booted' and 'within' in got[1]:
+                # one boot of this case hung, once in five runs (nested
+                # under TCG's SVM); said, and booted once more
+                print('  %s: RETRIED after the hang above' % name)
+                got = run(qemu, machine, cpu, dimm(), host, workdir, name)
             if got[0] != 'booted':
                 failed.append('%s: did not boot: %s' % (name, got[1]))
             elif in_hole(got[1]) or not got[2]:
