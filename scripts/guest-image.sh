@@ -25,7 +25,7 @@ MODULES="virtio_pci virtio_rng virtio_blk virtio_net uio_pci_generic e1000e"
 # Modules L1 needs before it can reach the machine's root.
 L1_MODULES="virtio_pci 9pnet_virtio 9p overlay"
 
-stamp=$(cat "$0" /boot/vmlinuz-"$kver" "$TOP"/tests/guest/*.sh "$TOP"/tests/lib/*-init.sh | sha256sum | cut -c1-16)
+stamp=$(cat "$0" /boot/vmlinuz-"$kver" "$TOP"/tests/guest/*.sh "$TOP"/tests/lib/*-init.sh "$TOP"/tests/lib/init-common.sh | sha256sum | cut -c1-16)
 if [ "$(cat "$GUEST/.stamp" 2>/dev/null)" = "$stamp" ]; then
     exit 0
 fi
@@ -69,6 +69,7 @@ busybox_root() {
 
 # cpio_gz DIR INIT FILE: DIR with INIT as its /init, as FILE
 cpio_gz() {
+    cp "$TOP/tests/lib/init-common.sh" "$1/init-common.sh"
     cp "$2" "$1/init"
     chmod +x "$1/init"
     (cd "$1" && find . | cpio -o -H newc --quiet) | gzip -1 > "$3"

@@ -1,12 +1,7 @@
 #!/bin/sh
 # /init of the test guest (scripts/guest-image.sh): runs tests/guest/NAME.sh
 # for lg.test=NAME on the kernel command line, then powers off.
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-for m in $(cat /modules/order); do
-    insmod /modules/$m 2>/dev/null
-done
+. /init-common.sh
 test=$(sed -n 's/.*lg\.test=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "lg: running test '$test'"
 if [ -f "/tests/$test.sh" ]; then

@@ -8,12 +8,7 @@
 # kvm_amd and runs OUT/command, where OUT is lg.out= on the kernel command
 # line.  The command's output goes to OUT/output, its exit status to
 # OUT/status; then L1 powers off.
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-for m in $(cat /modules/order); do
-    insmod /modules/$m 2>/dev/null
-done
+. /init-common.sh
 out=$(sed -n 's/.*lg\.out=\([^ ]*\).*/\1/p' /proc/cmdline)
 h=/host
 mkdir -p /lower /rw $h

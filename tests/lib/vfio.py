@@ -26,6 +26,10 @@ def assign(ids=NIC):
     its IOMMU group's reserved regions as (start, end, type)), printing the
     evidence, or None, saying why, where there is none to assign.  Only in
     L1 (LG_NESTED): a device of the machine itself is never taken."""
+    if os.environ.get('LG_ACCEL') != 'kvm':
+        print('VFIO needs KVM; the accelerator is %s' %
+              os.environ.get('LG_ACCEL'))
+        return None
     if not os.environ.get('LG_NESTED'):
         print('not in the nested stage\'s L1: no device of this machine is '
               'assigned')
