@@ -21,15 +21,34 @@ l0=${NESTED_L0:-$OBJ/qemu-system-x86_64}
 mem=${NESTED_MEM:-6G}
 sh "$TOP/scripts/guest-image.sh" > /dev/null || die "no guest image"
 
+t0=$(date +%s)
 mkdir -p "$BUILD/nested"
 out=$(mktemp -d "$BUILD/nested/run.XXXXXX") || exit 1
 # L1's command line and L0's -fsdev take the path as it is
 case $out in *[' ,']*) rm -rf "$out"; die "the checkout's path has a space or a comma: $out" ;; esac
 trap 'rm -rf "$out"' EXIT
-# killed by tests/check.sh's time limit: say where L1 was
-trap 'echo "nested: stopped; L1 console and output so far:"
-      tail -n 20 "$out/l1.serial" "$out/output" 2>/dev/null
-      rm -rf "$out"; exit 124' TERM INT
+# Killed by tests/check.sh's time limit: say where L1 was, and whether L0
+# still answered (L0 runs in the background so that this trap runs at
+# once, not when L0 has exited).
+l0_pid=
+stopped() {
+    echo "nested: stopped after $(($(date +%s) - t0)) s; L1 console and output so far:"
+    tail -n 20 "$out/l1.serial" "$out/output" 2>/dev/null
+    if [ -n "$l0_pid" ] && kill -0 "$l0_pid" 2> /dev/null; then
+        kill -TERM "$l0_pid"
+        sleep 2
+        if kill -0 "$l0_pid" 2> /dev/null; then
+            echo "nested: L0 did not exit on SIGTERM within 2 s; its threads:"
+            command -v gdb > /dev/null &&
+                timeout 6 gdb -p "$l0_pid" -batch -ex 'thread apply all bt 12' 2>&1 |
+                grep -E '^(Thread|#)' | head -n 120
+            kill -KILL "$l0_pid"
+        fi
+    fi
+    rm -rf "$out"
+    exit 124
+}
+trap stopped TERM INT
 l0_version=$("$l0" --version | head -n 1)
 # quote WORD: WORD as one shell word
 quote() {
@@ -42,7 +61,8 @@ quote() {
         [ -n "$val" ] && echo "export $v=$(quote "$val")"
     done
     echo "export LG_ACCEL=kvm LG_NESTED=1 LG_ACCEL_WHY=$(quote "(nested: kvm_amd of a Linux host under TCG, L0 $l0_version)")"
-    echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root"
+    # unbuffered: a run stopped by its time limit shows how far it got
+    echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root PYTHONUNBUFFERED=1"
     printf 'exec'
     for a in "$@"; do
         printf ' %s' "$(quote "$a")"
@@ -53,7 +73,7 @@ quote() {
 # boot_l1: L0 runs L1 once; its console and the command's files in $out
 boot_l1() {
     rm -f "$out/output" "$out/status" "$out/l1-info" "$out/l1.serial"
-    t0=$(date +%s)
+    b0=$(date +%s)
     "$l0" -accel tcg,thread=multi -machine q35 -cpu EPYC,phys-bits=48 \
         -smp 2 -m "$mem" -display none -nodefaults -no-reboot \
         -serial "file:$out/l1.serial" -kernel "$BUILD/guest/vmlinuz" \
@@ -63,10 +83,13 @@ boot_l1() {
         -device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
         -fsdev local,id=out,path="$out",security_model=none \
         -device virtio-9p-pci,fsdev=out,mount_tag=out ${NESTED_L0_ARGS:-} \
-        > "$out/l0.log" 2>&1
+        > "$out/l0.log" 2>&1 &
+    l0_pid=$!
+    wait "$l0_pid"
     rc=$?
+    l0_pid=
     echo "nested: L0 $l0_version, TCG, -cpu EPYC,phys-bits=48 -smp 2 -m $mem" \
-         "${NESTED_L0_ARGS:-} (exit $rc after $(($(date +%s) - t0)) s)"
+         "${NESTED_L0_ARGS:-} (exit $rc after $(($(date +%s) - b0)) s)"
     grep -v 'warning: TCG doesn.t support requested feature' "$out/l0.log" |
         sed 's/^/nested: L0: /'
     sed 's/^l1: /nested: L1: /' "$out/l1-info" 2>/dev/null
