@@ -21,7 +21,7 @@ kver=$(ls /lib/modules 2>/dev/null | sort -V | tail -n 1)
 [ -x /bin/busybox ] || die "busybox-static is not installed; run 'make deps'"
 
 # Modules the tests use, with their dependencies from modules.dep.
-MODULES="virtio_pci virtio_rng virtio_blk virtio_net uio_pci_generic e1000e"
+MODULES="virtio_pci virtio_rng virtio_blk virtio_net uio_pci_generic e1000e nvme"
 # Modules L1 needs before it can reach the machine's root.
 L1_MODULES="virtio_pci 9pnet_virtio 9p overlay"
 

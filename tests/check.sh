@@ -71,14 +71,19 @@ qemu_test() {
 # On an Intel host the stage nests too: what keys on the vCPU vendor
 # (amd-ht-hole, amd-ioapic-format) follows the host's under KVM.  The
 # tests of tests/kvm/ assign a device with VFIO: nested, L0 gives L1 an
-# AMD IOMMU and an e1000e to assign.
+# AMD IOMMU, with DMA remapping, an e1000e and an NVMe drive to assign.
 kvm_test() {
     t=$TOP/tests/project/$1.py
     [ -f "$t" ] || t=$TOP/tests/kvm/$1.py
     case $1 in
     vfio-*)
-        # always nested: the device to assign is L0's, never the host's
-        NESTED_L0_ARGS="-device amd-iommu,intremap=on -netdev user,id=n0 -device e1000e,netdev=n0"
+        # always nested: the devices to assign are L0's, never the host's
+        mkdir -p "$BUILD/nested"
+        python3 "$TOP/tests/lib/vfio.py" nvme-image "$BUILD/nested/nvme.img" || return 1
+        NESTED_L0_ARGS="-device amd-iommu,intremap=on,dma-remap=on
+ -netdev user,id=n0 -device e1000e,netdev=n0
+ -drive file=$BUILD/nested/nvme.img,if=none,id=nv0,format=raw
+ -device nvme,drive=nv0,serial=lg0"
         export NESTED_L0_ARGS ;;
     *)
         if [ "$LG_ACCEL" = kvm ] && grep -q AuthenticAMD /proc/cpuinfo; then

@@ -15,7 +15,13 @@ relocation out of the way, as on an AMD host with an Intel CPU model.
   automatically (at 4 GiB, as stock would place it too): boots with the
   device; the DIMM placed in the hole by hand: refused, the message
   naming the range the machine reserves, where stock stops in VFIO;
-- the series, pc-q35-11.0 with its defaults (the host's vendor): boots.
+- the series, pc-q35-11.0 with its defaults (the host's vendor): boots;
+- the series with the split layout, the DIMM at 0xfcc0000000 (its last
+  GiB ends where the hole starts) and the NVMe drive L0 also gives L1
+  assigned too: the guest reads the drive's first MiB, by the drive's
+  DMA through L1's VFIO mappings and L0's AMD IOMMU, and it must be the
+  image's (tests/lib/vfio.py's NVME_MIB).  Where in guest memory the
+  guest's buffers land is Linux's choice, not the test's.
 
 Environment: QEMU (series build), STOCK_QEMU (optional), TOP.  Run in L1
 by tests/check.sh's KVM stage; where no device can be assigned it exits
@@ -45,13 +51,13 @@ def dimm(addr=None):
             (',addr=0x%x' % addr if addr is not None else '')]
 
 
-def run(binary, machine, cpu, extra, host, workdir, name):
-    """Boot the guest; return ('booted', DIMM address, the device seen) or
-    ('stopped', QEMU's last messages)"""
+def run(binary, machine, cpu, extra, host, workdir, name, test='pci-list'):
+    """Boot the guest; return ('booted', DIMM address, the device seen,
+    its console) or ('stopped', QEMU's last messages)"""
     args = (['-machine', machine] + ACCEL + cpu + MEM + extra +
             ['-device', 'vfio-pci,host=' + host,
              '-kernel', KERNEL, '-initrd', INITRD,
-             '-append', 'console=ttyS0 quiet lg.test=pci-list'])
+             '-append', 'console=ttyS0 quiet lg.test=' + test])
     t0 = time.time()
     try:
         vm = VM(binary, args, workdir, name=name)
@@ -64,9 +70,10 @@ def run(binary, machine, cpu, extra, host, workdir, name):
     try:
         devs = vm.cmd('query-memory-devices')
         addr = devs[0]['data']['addr'] if devs else None
-        vm.wait_serial(r"^lg: test 'pci-list' exited", 180)
-        seen = ' '.join(re.findall(r'^pci: \S+ (0x8086:0x10d3)$',
-                                   vm.serial(), re.M))
+        vm.wait_serial(r"^lg: test '%s' exited" % test, 180)
+        console = vm.serial()
+        seen = test != 'pci-list' or re.search(r'^pci: \S+ 0x8086:0x10d3$',
+                                               console, re.M)
     except VMError as e:
         print('  %s: %s; its console ended with:' % (name, e))
         for line in vm.serial().splitlines()[-5:]:
@@ -74,9 +81,11 @@ def run(binary, machine, cpu, extra, host, workdir, name):
         return 'stopped', str(e)
     finally:
         vm.close()
-    print('  %s (%.0f s): booted; DIMM at 0x%x; e1000e in the guest: %s' %
-          (name, time.time() - t0, addr, 'yes' if seen else 'no'))
-    return 'booted', addr, bool(seen)
+    print('  %s (%.0f s): booted; DIMM at 0x%x%s' %
+          (name, time.time() - t0, addr,
+           '; e1000e in the guest: %s' % ('yes' if seen else 'no')
+           if test == 'pci-list' else ''))
+    return 'booted', addr, bool(seen), console
 
 
 def in_hole(addr):
@@ -119,8 +128,36 @@ def main():
                   'series-11.0-split-dimm-in-hole')
         if got[0] != 'stopped' or 'the machine reserves' not in got[1]:
             failed.append('series-11.0-split-dimm-in-hole: not refused with '
-                          'the reserved range\'s message: %s' % (got[1:],))
+                          'the reserved range\'s message: %s' % (got[1],))
+        failed += dma(qemu, split, host, workdir)
     return verdict(failed)
+
+
+def dma(qemu, machine, nic, workdir):
+    """The split layout's guest reads the assigned NVMe drive; return a list
+    of problems"""
+    name = 'series-11.0-split-nvme-dma'
+    assigned = vfio.assign(vfio.NVME)
+    if assigned is None:
+        return ['%s: no NVMe drive to assign' % name]
+    got = run(qemu, machine, INTEL,
+              dimm(0xfcc0000000) + ['-device', 'vfio-pci,host=' + assigned[0]],
+              nic, workdir, name, 'nvme-read')
+    if got[0] != 'booted':
+        return ['%s: did not boot: %s' % (name, got[1])]
+    console = got[3]
+    md5 = (re.findall(r'^md5: (\S+)$', console, re.M) or ['none'])[0]
+    ram = re.findall(r'^ram: (\S+)$', console, re.M)
+    model = (re.findall(r'^nvme: (.*)$', console, re.M) or ['?'])[0].strip()
+    print('  %s: NVMe "%s" read: md5 %s (the image: %s); guest RAM: %s' %
+          (name, model, md5, vfio.NVME_MD5, ' '.join(ram)))
+    bad = []
+    if 'fcc0000000-fcffffffff' not in ram:
+        bad.append('%s: the DIMM below the hole is not guest RAM' % name)
+    if md5 != vfio.NVME_MD5:
+        bad.append('%s: the drive read %s, not the image (%s)' %
+                   (name, md5, vfio.NVME_MD5))
+    return bad
 
 
 if __name__ == '__main__':

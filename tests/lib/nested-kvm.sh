@@ -74,7 +74,7 @@ quote() {
 l0_threads() {
     command -v gdb > /dev/null || return 0
     timeout 6 gdb -p "$l0_pid" -batch -ex 'thread apply all bt 12' 2>&1 |
-        grep -E '^(Thread|#)' | head -n 120
+        grep -E '^(Thread|#)' | cut -c1-160 | head -n 120
 }
 
 # boot_l1: L0 runs L1 once; its console and the command's files in $out.
@@ -127,7 +127,7 @@ boot_l1() {
     rc=$?
     l0_pid=
     echo "nested: L0 $l0_version, TCG, -cpu EPYC,phys-bits=48 -smp 2 -m $mem" \
-         "${NESTED_L0_ARGS:-} (exit $rc after $(($(date +%s) - b0)) s)"
+         "$(echo ${NESTED_L0_ARGS:-}) (exit $rc after $(($(date +%s) - b0)) s)"
     grep -v 'warning: TCG doesn.t support requested feature' "$out/l0.log" |
         sed 's/^/nested: L0: /'
     sed 's/^l1: /nested: L1: /' "$out/l1-info" 2>/dev/null

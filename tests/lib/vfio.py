@@ -4,11 +4,19 @@ IOMMU driver made of it.
 """
 
 import glob
+import hashlib
 import os
 import subprocess
+import sys
 
-# The device L0 gives L1 to assign (tests/check.sh): an e1000e
+# The devices L0 gives L1 to assign (tests/check.sh): an e1000e, and an
+# NVMe drive whose first MiB is NVME_MIB (written by nvme_image())
 NIC = ('0x8086', '0x10d3')
+NVME = ('0x1b36', '0x0010')
+# Bytes that differ from page to page and within each page, so that a DMA
+# to or from the wrong page or offset shows
+NVME_MIB = bytes(((i * 7) ^ (i >> 9)) & 0xff for i in range(1 << 20))
+NVME_MD5 = hashlib.md5(NVME_MIB).hexdigest()
 # The AMD HyperTransport hole, which AMD IOMMUs reserve
 HT_HOLE = (0xfd00000000, 0xffffffffff)
 
@@ -70,3 +78,17 @@ def assign(ids=NIC):
         if 'AMD-Vi' in line and ('remapping' in line or 'Found IOMMU' in line):
             print('L1: ' + line.split('] ', 1)[-1])
     return addr, regions
+
+
+def nvme_image(path):
+    """Write the NVMe drive's image for L0 (tests/check.sh), 1 MiB"""
+    with open(path, 'wb') as f:
+        f.write(NVME_MIB)
+
+
+if __name__ == '__main__':
+    # vfio.py nvme-image PATH
+    if len(sys.argv) == 3 and sys.argv[1] == 'nvme-image':
+        nvme_image(sys.argv[2])
+    else:
+        sys.exit('usage: vfio.py nvme-image PATH')
