@@ -3,7 +3,7 @@
 # Each target is a few lines calling one script in scripts/; see README.md.
 
 .PHONY: all deps fetch tree export build stock guest check check-abi check-bisect \
-	fuzz-msi fuzz-qemu bench-ht-hole bench-msi demo clean
+	fuzz-msi fuzz-qemu bench-ht-hole bench-msi demo post clean
 
 all: build
 
@@ -66,6 +66,10 @@ bench-msi: deps
 demo: deps
 	$(MAKE) build
 	scripts/demo.sh
+
+# Copies of the series to send, signed off by the poster, in build/post.
+post:
+	scripts/post.py "$(SIGNOFF)"
 
 clean:
 	rm -rf build
