@@ -53,6 +53,9 @@ SMBIOS3 = ['-machine', 'smbios-entry-point-type=64']
 VARIANTS = {
     'amd-small': (['-cpu', AMD, '-m', '512M'] + ram('512M'), False),
     'intel-small': (['-cpu', INTEL, '-m', '512M'] + ram('512M'), False),
+    # a small guest whose address space could reach the hole
+    'amd-small-48bits': (['-cpu', AMD + ',phys-bits=48', '-m', '512M']
+                         + ram('512M'), False),
     'amd-1100G': (['-cpu', AMD + ',phys-bits=48', '-m', '1100G']
                   + ram('1100G'), False),
     'intel-1100G': (['-cpu', INTEL + ',phys-bits=48', '-m', '1100G']
@@ -87,8 +90,9 @@ VARIANTS = {
                              + BYPASS + SMBIOS3, True),
 }
 
+# isapc has no versions: the series must leave it as stock has it
 STOCK_MACHINES = ['pc-q35-10.2', 'pc-i440fx-10.2', 'pc-q35-10.1',
-                  'pc-q35-7.1', 'pc-q35-7.0', 'pc-i440fx-7.0']
+                  'pc-q35-7.1', 'pc-q35-7.0', 'pc-i440fx-7.0', 'isapc']
 NEW_PAIRS = [('pc-q35-11.0', 'pc-q35-10.2'),
              ('pc-i440fx-11.0', 'pc-i440fx-10.2')]
 
